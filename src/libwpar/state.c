@@ -1,0 +1,117 @@
+/* The state record of each WPAR.  Format: "key=value" lines, written
+ * atomically, so that any reader sees either the old or the new record. */
+#include "state.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "paths.h"
+#include "store.h"
+#include "util.h"
+
+static const struct {
+	enum wpar_state state;
+	const char *word;
+} words[] = {
+	{WPAR_DEFINED, "Defined"},   {WPAR_TRANSITIONAL, "Transitional"},
+	{WPAR_ACTIVE, "Active"},     {WPAR_BROKEN, "Broken"},
+	{WPAR_LOADED, "Loaded"},     {WPAR_FROZEN, "Frozen"},
+	{WPAR_PAUSED, "Paused"},     {WPAR_MOVING, "Moving"},
+};
+
+const char *wpar_state_word(enum wpar_state state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (words[i].state == state)
+			return words[i].word;
+	return "Unknown";
+}
+
+int wpar_state_from_letter(char c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if ((char)words[i].state == c)
+			return c;
+	return -1;
+}
+
+int wpar_state_read(const char *name, struct wpar_state_record *rec,
+		    wpar_error_t *err)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->state = WPAR_DEFINED;
+	cleanup_free char *path = wpar_path_state(name);
+	cleanup_free char *text = NULL;
+	wpar_error_t local = NULL;
+	if (read_file(path, &text, NULL, &local) < 0) {
+		int status = local->status;
+		wpar_error_release(&local);
+		if (status == ENOENT)
+			return 0;
+		return wpar_error_make(err, status, "cannot read %s", path);
+	}
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *eq = strchr(line, '=');
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		const char *v = eq + 1;
+		if (strcmp(line, "state") == 0 && wpar_state_from_letter(v[0]) > 0)
+			rec->state = (enum wpar_state)v[0];
+		else if (strcmp(line, "op") == 0)
+			snprintf(rec->op, sizeof(rec->op), "%s", v);
+		else if (strcmp(line, "pid") == 0)
+			rec->pid = (pid_t)atoi(v);
+		else if (strcmp(line, "reason") == 0)
+			snprintf(rec->reason, sizeof(rec->reason), "%s", v);
+	}
+	return 0;
+}
+
+int wpar_state_write(const char *name, const struct wpar_state_record *rec,
+		     wpar_error_t *err)
+{
+	cleanup_free char *dir = wpar_path_statedir(name);
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	cleanup_free char *path = wpar_path_state(name);
+	struct strbuf sb = {0};
+	strbuf_printf(&sb, "state=%c\n", (char)rec->state);
+	if (rec->op[0])
+		strbuf_printf(&sb, "op=%s\n", rec->op);
+	if (rec->pid)
+		strbuf_printf(&sb, "pid=%d\n", (int)rec->pid);
+	if (rec->reason[0])
+		strbuf_printf(&sb, "reason=%s\n", rec->reason);
+	int r = write_file_atomic(path, sb.buf, sb.len, 0644, err);
+	strbuf_release(&sb);
+	return r;
+}
+
+int wpar_state_set(const char *name, enum wpar_state state, const char *op,
+		   wpar_error_t *err)
+{
+	struct wpar_state_record rec = {.state = state, .pid = getpid()};
+	if (op)
+		snprintf(rec.op, sizeof(rec.op), "%s", op);
+	return wpar_state_write(name, &rec, err);
+}
+
+enum wpar_state wpar_state_effective(const char *name,
+				     struct wpar_state_record *rec)
+{
+	struct wpar_state_record local;
+	if (rec == NULL)
+		rec = &local;
+	if (wpar_state_read(name, rec, NULL) < 0)
+		return WPAR_BROKEN;
+	if (rec->state == WPAR_TRANSITIONAL && !wpar_lock_is_held(name)) {
+		if (rec->reason[0] == '\0')
+			snprintf(rec->reason, sizeof(rec->reason),
+				 "the %s operation was interrupted",
+				 rec->op[0] ? rec->op : "last");
+		return WPAR_BROKEN;
+	}
+	return rec->state;
+}

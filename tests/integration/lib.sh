@@ -1,0 +1,91 @@
+# Helpers for the integration tests.  Every test runs in a subshell with
+# its own throw-away tree ($T): configuration, state, run and base
+# directories all live there, so the host's /etc/wpars and /wpars are never
+# touched, and cleanup() removes whatever a test left (WPARs, mounts, loop
+# devices), also when the test fails.
+
+: "${WPAR_BIN:?WPAR_BIN must name the directory of the built commands}"
+
+new_env() {
+	T=$(mktemp -d /tmp/wpar-it.XXXXXX)
+	chmod 0700 "$T"
+	export WPAR_CONFDIR=$T/etc/wpars
+	export WPAR_STATEDIR=$T/var/lib/wpar
+	export WPAR_RUNDIR=$T/run/wpar
+	export WPAR_BASEDIR=$T/wpars
+	export WPAR_LOGDIR=$T/var/log/wpar
+	export PATH=$WPAR_BIN:$PATH
+	unset WPAR_FAULT
+}
+
+# Unmounts everything below $T (deepest first) and detaches loop devices
+# whose backing file is below $T.
+release_host_objects() {
+	local m
+	for m in $(awk -v t="$T" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null
+	done
+	local f dev
+	for f in /sys/block/loop*/loop/backing_file; do
+		[ -f "$f" ] || continue
+		case "$(cat "$f" 2>/dev/null)" in
+		"$T"/*)
+			dev=/dev/$(basename "$(dirname "$(dirname "$f")")")
+			losetup -d "$dev" 2>/dev/null
+			;;
+		esac
+	done
+}
+
+cleanup() {
+	[ -n "${T:-}" ] && [ -d "$T" ] || return 0
+	local n
+	for n in $(ls "$WPAR_CONFDIR" 2>/dev/null | sed -n 's/\.cf$//p'); do
+		rmwpar -F "$n" >/dev/null 2>&1
+	done
+	release_host_objects
+	rm -rf --one-file-system "$T"
+}
+
+fail() {
+	echo "    FAIL: $*" >&2
+	exit 1
+}
+
+# Runs a command that must succeed; its output goes to $OUT.
+ok() {
+	OUT=$("$@" 2>&1) || fail "expected success: $* -> $OUT"
+}
+
+# Runs a command that must fail, with stderr containing $1.
+must_fail() {
+	local pattern=$1
+	shift
+	local rc=0
+	OUT=$("$@" 2>&1) || rc=$?
+	[ "$rc" -ne 0 ] || fail "expected failure: $* -> $OUT"
+	if [ -n "$pattern" ]; then
+		echo "$OUT" | grep -qiE -- "$pattern" || fail "expected message /$pattern/ from: $* -> $OUT"
+	fi
+}
+
+contains() { # haystack pattern
+	echo "$1" | grep -qE -- "$2" || fail "expected /$2/ in: $1"
+}
+
+not_contains() {
+	if echo "$1" | grep -qE -- "$2"; then fail "did not expect /$2/ in: $1"; fi
+}
+
+# A snapshot of everything the tests can change on the host side for $T:
+# files under $T (except run/ locks), mounts and loop devices.
+snapshot() {
+	{
+		(cd "$T" && find . -path ./run -prune -o -print | sort)
+		awk -v t="$T" 'index($5, t) == 1 { print "mount", $5 }' /proc/self/mountinfo
+		for f in /sys/block/loop*/loop/backing_file; do
+			[ -f "$f" ] && grep -H "^$T" "$f"
+		done
+	} 2>/dev/null
+	return 0
+}
