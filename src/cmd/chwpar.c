@@ -23,7 +23,9 @@ static const struct wpar_optdef options[] = {
 	{'l', WPAR_OPT_FLAG, NULL},  {'M', WPAR_OPT_ATTRS, NULL},
 	{'n', WPAR_OPT_ARG, NULL},   {'N', WPAR_OPT_ATTRS, NULL},
 	{'P', WPAR_OPT_FLAG, NULL},  {'R', WPAR_OPT_ATTRS, NULL},
-	{'S', WPAR_OPT_ATTRS, NULL}, {'u', WPAR_OPT_ARG, NULL},
+	{'S', WPAR_OPT_ATTRS, NULL},
+	/* An optional argument so that "-K -u wpar" needs none. */
+	{'u', WPAR_OPT_OPTARG, wpar_accept_abs_path},
 	{'U', WPAR_OPT_OPTARG, wpar_accept_uuid},
 	{'v', WPAR_OPT_FLAG, NULL},  {'X', WPAR_OPT_ATTRS, NULL},
 };
@@ -83,6 +85,8 @@ static int build_change(const struct wpar_cmdline *cl, struct wpar_change *c,
 		case 'u':
 			if (K)
 				c->clear_script = true;
+			else if (o->arg == NULL)
+				return wpar_error_input(err, "-u needs the absolute path of a script");
 			else
 				c->script = o->arg;
 			break;

@@ -291,7 +291,7 @@ static int change_locked(const char *name, const struct wpar_change *c,
 	if (wpar_store_load(name, &orig, err) < 0)
 		return -1;
 	struct wpar_state_record rec;
-	enum wpar_state state = wpar_state_effective(name, &rec);
+	enum wpar_state state = wpar_state_effective_locked(name, &rec);
 	if (state == WPAR_BROKEN && !c->force)
 		return wpar_error_input(
 			err, "workload partition %s is Broken (%s); recover it first",

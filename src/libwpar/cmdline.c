@@ -22,6 +22,8 @@ bool wpar_accept_not_option(const char *word)
 	return word[0] != '-' && !wpar_cmdline_is_attr_word(word);
 }
 
+bool wpar_accept_abs_path(const char *word) { return word[0] == '/'; }
+
 bool wpar_accept_uuid(const char *word)
 {
 	if (strlen(word) != 36)

@@ -55,5 +55,6 @@ bool wpar_cmdline_is_attr_word(const char *word);
 /* Accept functions for WPAR_OPT_OPTARG. */
 bool wpar_accept_not_option(const char *word);
 bool wpar_accept_uuid(const char *word);
+bool wpar_accept_abs_path(const char *word);
 
 #endif

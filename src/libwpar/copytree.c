@@ -10,108 +10,14 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "fsimage.h"
 #include "util.h"
-
-bool wpar_path_under(const char *path, const char *dir)
-{
-	if (strcmp(dir, "/") == 0)
-		return path[0] == '/';
-	size_t n = strlen(dir);
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-void wpar_strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* ------------------------------------------------------------------ */
-/* Mount table                                                          */
-
-/* mountinfo writes blanks, tabs, newlines and backslashes in paths as
- * \ooo octal escapes. */
-static char *mountinfo_unescape(const char *s, size_t len)
-{
-	char *out = xmalloc(len + 1), *o = out;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 3 < len && s[i + 1] >= '0' &&
-		    s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
-		    s[i + 3] >= '0' && s[i + 3] <= '7') {
-			*o++ = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
-				      (s[i + 3] - '0'));
-			i += 3;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-/* The mount point is the fifth blank-separated field of a line. */
-static char *mountinfo_mountpoint(const char *line)
-{
-	const char *p = line;
-	for (int field = 0; field < 4; field++) {
-		p = strchr(p, ' ');
-		if (p == NULL)
-			return NULL;
-		p++;
-	}
-	size_t len = strcspn(p, " \n");
-	return mountinfo_unescape(p, len);
-}
-
-int wpar_mounts_under(const char *dir, char ***out, size_t *n,
-		      wpar_error_t *err)
-{
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (f == NULL)
-		return wpar_error_errno(err, "cannot read /proc/self/mountinfo");
-	cleanup_free char *line = NULL;
-	size_t cap = 0, count = 0;
-	char **v = NULL;
-	while (getline(&line, &cap, f) > 0) {
-		char *mp = mountinfo_mountpoint(line);
-		if (mp == NULL || !wpar_path_under(mp, dir)) {
-			free(mp);
-			continue;
-		}
-		v = xrealloc(v, (count + 1) * sizeof(*v));
-		v[count++] = mp;
-	}
-	*out = v;
-	*n = count;
-	return 0;
-}
-
-bool wpar_is_mountpoint(const char *path)
-{
-	struct statx stx;
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) == 0 &&
-	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
-		return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
-
-	/* Kernels before 5.8 do not report the attribute. */
-	cleanup_free char *real = realpath(path, NULL);
-	if (real == NULL)
-		return false;
-	char **mounts = NULL;
-	size_t n = 0;
-	bool found = false;
-	if (wpar_mounts_under(real, &mounts, &n, NULL) == 0)
-		for (size_t i = 0; i < n && !found; i++)
-			found = strcmp(mounts[i], real) == 0;
-	wpar_strv_free(mounts, n);
-	return found;
-}
 
 /* ------------------------------------------------------------------ */
 /* Hard links: the first path seen for each (device, inode) with more
@@ -200,7 +106,7 @@ struct copy_ctx {
 
 	/* What the file systems turned out not to support, so the failing
 	 * call is made once per copy, not once per file. */
-	int no_reflink, no_copy_range;
+	int no_reflink, no_copy_range, no_sendfile;
 
 	pthread_mutex_t lock;
 	pthread_cond_t nonempty, nonfull;
@@ -306,6 +212,26 @@ static int copy_rw(int sfd, int dfd, off_t off, off_t end, const char *rel,
 	return 0;
 }
 
+/* sendfile copies in the kernel between any two file systems, where
+ * copy_file_range refuses different ones (EXDEV): the common case of a
+ * private /usr going into an image.  It writes at the file position. */
+static int copy_sendfile(int sfd, int dfd, off_t *off, off_t end)
+{
+	if (lseek(dfd, *off, SEEK_SET) < 0)
+		return -1;
+	while (*off < end) {
+		size_t want = (size_t)(end - *off);
+		if (want > (1u << 30))
+			want = 1u << 30;
+		ssize_t n = sendfile(dfd, sfd, off, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
 static bool copy_range_unsupported(int e)
 {
 	return e == EXDEV || e == EOPNOTSUPP || e == ENOSYS || e == EINVAL ||
@@ -334,6 +260,12 @@ static int copy_extent(struct copy_ctx *c, int sfd, int dfd, off_t off,
 		if (n == 0)
 			return 0;
 		off += n;
+	}
+	if (off < end && !__atomic_load_n(&c->no_sendfile, __ATOMIC_RELAXED) &&
+	    copy_sendfile(sfd, dfd, &off, end) < 0) {
+		if (errno != EINVAL && errno != ENOSYS)
+			return wpar_error_errno(err, "cannot copy %s", rel);
+		__atomic_store_n(&c->no_sendfile, 1, __ATOMIC_RELAXED);
 	}
 	return copy_rw(sfd, dfd, off, end, rel, err);
 }
@@ -668,6 +600,8 @@ int wpar_copytree(const char *src, const char *dst,
 
 	wpar_error_t walk_err = NULL;
 	int r = copy_top(&c, &st, &walk_err);
+	if (r < 0) /* queued jobs need not run */
+		__atomic_store_n(&c.failed, 1, __ATOMIC_RELAXED);
 	workers_finish(&c);
 
 	if (walk_err == NULL && c.worker_err != NULL)

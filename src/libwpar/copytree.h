@@ -42,17 +42,4 @@ int wpar_copytree(const char *src, const char *dst,
  * appears while it works.  A missing `path` is not an error. */
 int wpar_remove_tree(const char *path, wpar_error_t *err);
 
-/* Mount points at or below `dir` in this mount namespace, from
- * /proc/self/mountinfo (escapes decoded), in mountinfo order. */
-int wpar_mounts_under(const char *dir, char ***out, size_t *n,
-		      wpar_error_t *err);
-void wpar_strv_free(char **v, size_t n);
-
-/* True when `path` is a mount point (something is mounted on it). */
-bool wpar_is_mountpoint(const char *path);
-
-/* True when `path` is `dir` or lies below it; both must be normalised
- * absolute paths (no "//", no trailing "/", no "." or ".."). */
-bool wpar_path_under(const char *path, const char *dir);
-
 #endif

@@ -43,7 +43,13 @@ int wpar_spec_fill_defaults(struct wpar_spec *spec, wpar_error_t *err)
 	spec->n_general = 1;
 	if (g->name == NULL)
 		return wpar_error_input(err, "no workload partition name given (-n)");
-	set_default(&g->hostname, g->name);
+	if (g->hostname == NULL) {
+		if (wpar_hostname_check(g->name, NULL) < 0)
+			return wpar_error_input(
+				err, "the name %s is not a valid host name, so it cannot be the WPAR's host name; give one with -h",
+				g->name);
+		g->hostname = xstrdup(g->name);
+	}
 	if (g->directory == NULL)
 		g->directory = app ? xstrdup("/") : wpar_path_default_root(g->name);
 	set_default(&g->checkpointable, "no");
@@ -443,8 +449,10 @@ static int create_steps(struct creation *c, wpar_error_t *err)
 	}
 	if (wpar_step("postscript", err) < 0 || run_postscript(c, err) < 0)
 		return -1;
-	struct wpar_fs_mounted *m = steal_pointer(&c->mounted);
-	if (wpar_step("unmount", err) < 0 || wpar_fs_unmount_own(m, err) < 0)
+	if (wpar_step("unmount", err) < 0)
+		return -1;
+	/* unmount_own frees its argument whatever happens. */
+	if (wpar_fs_unmount_own(steal_pointer(&c->mounted), err) < 0)
 		return -1;
 	if (wpar_step("commit", err) < 0 || wpar_store_save(spec, err) < 0 ||
 	    wpar_state_set(spec->general.name, WPAR_DEFINED, NULL, err) < 0)

@@ -9,7 +9,7 @@
 #include <fcntl.h>
 #include <linux/loop.h>
 #include <linux/magic.h>
-#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -19,7 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "copytree.h"
 #include "paths.h"
 #include "util.h"
 
@@ -86,6 +85,102 @@ char *wpar_fs_image_path(const char *name, const char *directory)
 	cleanup_free char *dir = wpar_fs_image_dir(name);
 	cleanup_free char *slug = wpar_fs_image_slug(directory);
 	return xasprintf("%s/%s.img", dir, slug);
+}
+
+/* ------------------------------------------------------------------ */
+/* Paths and the mount table                                            */
+
+bool wpar_path_under(const char *path, const char *dir)
+{
+	if (strcmp(dir, "/") == 0)
+		return path[0] == '/';
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+void wpar_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* mountinfo writes blanks, tabs, newlines and backslashes in paths as
+ * \ooo octal escapes. */
+static char *mountinfo_unescape(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1), *o = out;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 3 < len && s[i + 1] >= '0' &&
+		    s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+			*o++ = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
+				      (s[i + 3] - '0'));
+			i += 3;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The mount point is the fifth blank-separated field of a line. */
+static char *mountinfo_mountpoint(const char *line)
+{
+	const char *p = line;
+	for (int field = 0; field < 4; field++) {
+		p = strchr(p, ' ');
+		if (p == NULL)
+			return NULL;
+		p++;
+	}
+	size_t len = strcspn(p, " \n");
+	return mountinfo_unescape(p, len);
+}
+
+int wpar_mounts_under(const char *dir, char ***out, size_t *n,
+		      wpar_error_t *err)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (f == NULL)
+		return wpar_error_errno(err, "cannot read /proc/self/mountinfo");
+	cleanup_free char *line = NULL;
+	size_t cap = 0, count = 0;
+	char **v = NULL;
+	while (getline(&line, &cap, f) > 0) {
+		char *mp = mountinfo_mountpoint(line);
+		if (mp == NULL || !wpar_path_under(mp, dir)) {
+			free(mp);
+			continue;
+		}
+		v = xrealloc(v, (count + 1) * sizeof(*v));
+		v[count++] = mp;
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+bool wpar_is_mountpoint(const char *path)
+{
+	struct statx stx;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) == 0 &&
+	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+
+	/* Kernels before 5.8 do not report the attribute. */
+	cleanup_free char *real = realpath(path, NULL);
+	if (real == NULL)
+		return false;
+	char **mounts = NULL;
+	size_t n = 0;
+	bool found = false;
+	if (wpar_mounts_under(real, &mounts, &n, NULL) == 0)
+		for (size_t i = 0; i < n && !found; i++)
+			found = strcmp(mounts[i], real) == 0;
+	wpar_strv_free(mounts, n);
+	return found;
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,14 +1,29 @@
 /* File-system images and block devices behind a WPAR's jfs2-style mount
  * stanzas: where images live, creating them, attaching them to loop
- * devices and mounting them.  Internal to libwpar; the runtime uses the
- * mount helpers when it starts a WPAR. */
+ * devices and mounting them; and the small path and mount-table helpers
+ * every file-system module needs.  Internal to libwpar; the runtime uses
+ * the mount helpers when it starts a WPAR. */
 #ifndef WPAR_FSIMAGE_H
 #define WPAR_FSIMAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 #include "rootfs.h"
+
+/* Mount points at or below `dir` in this mount namespace, from
+ * /proc/self/mountinfo (escapes decoded), in mountinfo order. */
+int wpar_mounts_under(const char *dir, char ***out, size_t *n,
+		      wpar_error_t *err);
+void wpar_strv_free(char **v, size_t n);
+
+/* True when `path` is a mount point (something is mounted on it). */
+bool wpar_is_mountpoint(const char *path);
+
+/* True when `path` is `dir` or lies below it; both must be normalised
+ * absolute paths (no "//", no trailing "/", no "." or ".."). */
+bool wpar_path_under(const char *path, const char *dir);
 
 /* The Linux type that AIX's jfs2/jfs/local mean on this host: the type of
  * the file system holding the state directory when it is ext4, xfs or

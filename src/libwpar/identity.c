@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "copytree.h"
+#include "fsimage.h"
 #include "paths.h"
 #include "rootfs.h"
 #include "util.h"
@@ -523,6 +524,8 @@ int wpar_identity_make_etc(const char *host_etc, const char *etc,
 			   const struct wpar_identity_opts *o,
 			   wpar_error_t *err)
 {
+	if (o->hostname == NULL)
+		return wpar_error_input(err, "no host name for the WPAR");
 	cleanup_free char *confdir_rel = confdir_below(host_etc);
 	struct etc_exclude_ctx x = {.confdir_rel = confdir_rel};
 	struct wpar_copy_opts copy = {

@@ -21,7 +21,7 @@ static char *group_dir(const char *name)
 /* Rewrites mount devs under `from` (a directory prefix) to `to`, moving
  * the files. */
 static int move_images(struct wpar_spec *spec, const char *from, const char *to,
-		       wpar_error_t *err)
+		       bool rename_files, wpar_error_t *err)
 {
 	size_t flen = strlen(from);
 	for (size_t i = 0; i < spec->n_mounts; i++) {
@@ -29,10 +29,12 @@ static int move_images(struct wpar_spec *spec, const char *from, const char *to,
 		if (m->dev == NULL || strncmp(m->dev, from, flen) != 0 ||
 		    m->dev[flen] != '/')
 			continue;
-		if (mkdir_p(to, 0700, err) < 0)
-			return -1;
 		char *dst = xasprintf("%s%s", to, m->dev + flen);
-		if (rename(m->dev, dst) < 0) {
+		if (rename_files && mkdir_p(to, 0700, err) < 0) {
+			free(dst);
+			return -1;
+		}
+		if (rename_files && rename(m->dev, dst) < 0) {
 			int saved = errno;
 			free(dst);
 			return wpar_error_make(err, saved, "cannot move %s to %s",
@@ -77,14 +79,14 @@ int wpar_preserve_save(struct wpar_spec *spec, wpar_error_t *err)
 		COPY(host);
 #undef COPY
 	}
-	if (move_images(group, from, to, err) < 0)
+	if (move_images(group, from, to, true, err) < 0)
 		return -1;
 	cleanup_free char *text = wpar_spec_write(group);
 	cleanup_free char *path = xasprintf("%s/spec.cf", dir);
 	if (write_file_atomic(path, text, strlen(text), 0600, err) < 0)
 		return -1;
 	/* The WPAR's spec now points at the moved images too. */
-	return move_images(spec, from, to, err);
+	return move_images(spec, from, to, false, err);
 }
 
 int wpar_preserve_load(const char *name, struct wpar_spec **out,
@@ -108,7 +110,7 @@ int wpar_preserve_adopt(struct wpar_spec *spec, const char *group,
 	cleanup_free char *from = xasprintf("%s/fs", dir);
 	cleanup_free char *sdir = wpar_path_statedir(spec->general.name);
 	cleanup_free char *to = xasprintf("%s/fs", sdir);
-	if (move_images(spec, from, to, err) < 0)
+	if (move_images(spec, from, to, true, err) < 0)
 		return -1;
 	cleanup_free char *path = xasprintf("%s/spec.cf", dir);
 	unlink(path);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fsimage.h"
 #include "lifecycle.h"
 #include "paths.h"
 #include "rootfs.h"
@@ -51,6 +52,28 @@ static void list_removals(const struct wpar_fs_plan *plan,
 	fflush(o->progress);
 }
 
+/* rmwpar -F: what a crashed command left mounted under the root (its
+ * own images, mounted for population) goes first, deepest first.  Only
+ * this mount namespace is looked at: a running WPAR's mounts live in its
+ * own and are the runtime's to undo. */
+static int unmount_leftovers(const struct wpar_spec *spec, wpar_error_t *err)
+{
+	char **mounts = NULL;
+	size_t n = 0;
+	if (spec->general.directory == NULL || strcmp(spec->general.directory, "/") == 0)
+		return 0;
+	if (wpar_mounts_under(spec->general.directory, &mounts, &n, err) < 0)
+		return -1;
+	int r = 0;
+	for (size_t i = n; i > 0 && r == 0; i--) {
+		fprintf(stderr, "rmwpar: unmounting %s, left by an earlier command\n",
+			mounts[i - 1]);
+		r = wpar_fs_umount(mounts[i - 1], err);
+	}
+	wpar_strv_free(mounts, n);
+	return r;
+}
+
 static int remove_locked(const char *name, const struct wpar_remove_opts *o,
 			 wpar_error_t *err)
 {
@@ -69,13 +92,16 @@ static int remove_locked(const char *name, const struct wpar_remove_opts *o,
 		return wpar_store_remove(name, err);
 	}
 	struct wpar_state_record rec;
-	enum wpar_state s = wpar_state_effective(name, &rec);
+	enum wpar_state s = wpar_state_effective_locked(name, &rec);
 	if (!state_allows_removal(s, o, name, &rec, err))
 		return -1;
 	if (wpar_state_set(name, WPAR_TRANSITIONAL, "remove", err) < 0)
 		return -1;
 	struct wpar_fs_plan *plan = NULL;
-	int r = wpar_fs_plan_build(spec, &plan, err);
+	/* Lenient: a namefs source that disappeared must not block removal. */
+	int r = wpar_fs_plan_build_flags(spec, WPAR_FS_PLAN_LENIENT, &plan, err);
+	if (r == 0 && o->force && wpar_spec_type(spec) == WPAR_SYSTEM)
+		r = unmount_leftovers(spec, err);
 	if (r == 0 && wpar_spec_type(spec) == WPAR_SYSTEM) {
 		if (o->preserve) {
 			r = wpar_step("preserve", err);

@@ -11,11 +11,14 @@
 #include "error.h"
 #include "spec.h"
 
+/* Shared WPARs see the host's dpkg file lists read-only here. */
+#define WPAR_DPKG_INFO "/var/lib/dpkg/info"
+
 enum wpar_fs_kind {
 	WPAR_FS_DIRECTORY, /* vfs=directory: a directory inside the parent */
 	WPAR_FS_BIND,      /* vfs=namefs: bind mount of a host directory */
-	WPAR_FS_IMAGE,     /* vfs=jfs2/jfs/ext4/xfs/btrfs: loop-mounted image
-			      file, or a block device given with dev= */
+	WPAR_FS_IMAGE,     /* vfs=jfs2/jfs/local/ext4/xfs/btrfs: loop-mounted
+			      image file, or a block device given with dev= */
 	WPAR_FS_TMPFS,     /* vfs=tmpfs */
 	WPAR_FS_NFS,       /* vfs=nfs: host:dev */
 };
@@ -25,7 +28,8 @@ struct wpar_fs {
 	char *mountpoint; /* on the host, "/wpars/w1/var" */
 	enum wpar_fs_kind kind;
 	char *source;  /* bind source, image file or block device, nfs export */
-	char *fstype;  /* Linux type for images: "ext4", "xfs", "btrfs" */
+	char *fstype;  /* Linux type: "ext4", "xfs", "btrfs", "tmpfs", "nfs";
+			  NULL for directories and bind mounts */
 	char *options; /* mountopts; "ro" for shared /usr and /opt */
 	unsigned long long size; /* bytes, for images and tmpfs; 0 = none */
 	mode_t mode;             /* of the mount point directory */
@@ -44,7 +48,9 @@ struct wpar_fs_plan {
 
 /* Resolves the spec's mount stanzas against the WPAR root directory.
  * Validation of every path happens here too (a mount point escaping the
- * root, two mounts on one directory, a namefs source that is missing). */
+ * root, two mounts on one directory, a namefs source that is missing, a
+ * root whose removal would wreck the host, an image too small for mkfs).
+ * A system WPAR without a "/" stanza gets a directory root (stanza -1). */
 int wpar_fs_plan_build(const struct wpar_spec *spec,
 		       struct wpar_fs_plan **out, wpar_error_t *err);
 void wpar_fs_plan_free(struct wpar_fs_plan *plan);
@@ -109,7 +115,10 @@ struct wpar_populate_opts {
 /* Populates a system WPAR root: the directory skeleton, a fresh /etc (the
  * distribution's system accounts only, new machine-id, hostname, hosts,
  * fstab), /var with the package database state, and for detached WPARs
- * private copies of /usr and /opt. */
+ * private copies of /usr and /opt.  The plan's images must be mounted
+ * (wpar_fs_mount_own) and the root must not hold a system yet.  Ends with
+ * one syncfs() per file system, so the result is on disk on return.
+ * opts may be NULL. */
 int wpar_rootfs_populate(const struct wpar_spec *spec,
 			 const struct wpar_fs_plan *plan,
 			 const struct wpar_populate_opts *opts,
@@ -118,16 +127,22 @@ int wpar_rootfs_populate(const struct wpar_spec *spec,
 /* Removes what mkwpar created: the content of owned directories and the
  * root directory, image files under the WPAR's state directory; never a
  * bind-mounted host directory, never a block device, and never across a
- * mount point (a mounted file system under the root is an error). */
+ * mount point (a mounted file system at or under the root is an error,
+ * reported before anything is removed).  A root that is a symlink is
+ * refused; a root that is already gone is fine.  Application WPARs own
+ * nothing: a no-op.  docs/mapping-filesystems.md lists the rules. */
 int wpar_rootfs_destroy(const struct wpar_spec *spec,
 			const struct wpar_fs_plan *plan, wpar_error_t *err);
 
 /* Sizes as AIX writes them ("512M", "1G", "2048" = 512-byte blocks as crfs,
- * "10GB") -> bytes. */
+ * "10GB"; K, M, G, T with or without B, any case, binary units) -> bytes.
+ * Zero, signs, blanks, fractions, unknown units and overflow are refused
+ * with the value in the message. */
 int wpar_parse_size(const char *s, unsigned long long *bytes,
 		    wpar_error_t *err);
 
-/* Sets the root password in an existing WPAR's /etc/shadow. */
+/* Sets the root password in an existing WPAR's /etc/shadow (keeping the
+ * file's mode and owner); `hash` is crypt() output without ':'. */
 int wpar_rootfs_set_root_password(const char *root, const char *hash,
 				  wpar_error_t *err);
 

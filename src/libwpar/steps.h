@@ -13,10 +13,14 @@
 
 struct wpar_signal_guard {
 	sigset_t old;
+	int caught; /* the last held signal that arrived, 0 if none */
 };
 
 void wpar_signals_hold(struct wpar_signal_guard *g);
-/* Restores the mask; a held signal is then delivered. */
+/* Restores the mask.  A held signal that arrived is consumed, not
+ * delivered: the operation has already answered it by stopping between
+ * steps and undoing its work, and the command reports that and exits
+ * non-zero instead of dying without a word.  It is left in g->caught. */
 void wpar_signals_restore(struct wpar_signal_guard *g);
 
 /* Fails when a termination signal is pending or WPAR_FAULT names `step`. */

@@ -104,6 +104,8 @@ int wpar_store_rename(const char *from, const char *to, wpar_error_t *err)
 
 bool wpar_store_exists(const char *name)
 {
+	if (wpar_name_check(name, NULL) < 0) /* "../x" is no WPAR */
+		return false;
 	cleanup_free char *path = wpar_path_spec(name);
 	return access(path, F_OK) == 0;
 }

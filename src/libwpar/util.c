@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -269,7 +270,9 @@ int parse_yes_no(const char *s)
 
 int parse_long(const char *s, long long *out)
 {
-	if (s == NULL || *s == '\0')
+	/* strtoll alone would take leading blanks and '+'. */
+	if (s == NULL || !(isdigit((unsigned char)s[0]) ||
+			   (s[0] == '-' && isdigit((unsigned char)s[1]))))
 		return -1;
 	char *end;
 	errno = 0;

@@ -21,6 +21,7 @@ test_failure_at_each_step_leaves_nothing() {
 }
 
 test_interrupt_undoes_creation() {
+	ok mkwpar -n other # the shared directories (/etc/wpars, /wpars) exist
 	local before
 	before=$(snapshot)
 	# SIGTERM arrives while the post-installation script runs.
@@ -31,6 +32,7 @@ test_interrupt_undoes_creation() {
 }
 
 test_crash_is_visible_and_recoverable() {
+	ok mkwpar -n other
 	local before
 	before=$(snapshot)
 	# mkwpar is killed outright half-way (SIGKILL cannot be caught).

@@ -197,6 +197,15 @@ static void test_load_missing(void **state UNUSED)
 	expect_missing("../etc/passwd");
 	expect_missing("a/b");
 	expect_missing("-x");
+
+	/* Even when the file they would name exists: rmwpar and chwpar ask
+	 * wpar_store_exists() before anything else. */
+	write_raw("../outside.cf", "general:\n\tname = \"outside\"\n");
+	assert_false(wpar_store_exists("../outside"));
+	expect_missing("../outside");
+	cleanup_free char *p = conf_path("../outside.cf");
+	assert_int_equal(unlink(p), 0);
+	assert_false(wpar_store_exists(""));
 }
 
 static void test_load_bad_files(void **state UNUSED)
@@ -500,6 +509,15 @@ static void test_state_records(void **state UNUSED)
 	assert_int_equal(rec.pid, 4242);
 	assert_string_equal(rec.reason, "mount of /var failed: No such device");
 	assert_int_equal(wpar_state_effective("st1", &rec), WPAR_BROKEN);
+
+	/* A reason with a newline (an error message quoting a command's
+	 * output) cannot forge another key: a Broken record stays Broken. */
+	snprintf(w.reason, sizeof(w.reason), "mount failed\nstate=A\npid=1");
+	assert_int_equal(wpar_state_write("st1", &w, &err), 0);
+	assert_int_equal(wpar_state_read("st1", &rec, &err), 0);
+	assert_int_equal(rec.state, WPAR_BROKEN);
+	assert_int_equal(rec.pid, 4242);
+	assert_string_equal(rec.reason, "mount failed");
 
 	assert_int_equal(wpar_state_set("st1", WPAR_ACTIVE, NULL, &err), 0);
 	assert_int_equal(wpar_state_read("st1", &rec, &err), 0);
