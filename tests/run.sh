@@ -61,6 +61,16 @@ if ! build build; then
 	exit 1
 fi
 
+echo "== clang-format"
+if clang-format --dry-run --Werror $(git ls-files '*.c' '*.h' 2>/dev/null || find src tests -name '*.[ch]') >/dev/null 2>&1; then
+	passed=$((passed + 1))
+	echo "  ok   every C file is clang-formatted"
+else
+	failed=$((failed + 1))
+	failures+=("clang-format: run clang-format -i on the files it lists")
+	echo "  FAIL clang-format --dry-run reports differences"
+fi
+
 echo "== unit tests"
 meson test -C build --suite unit --print-errorlogs >/dev/null 2>&1
 count_meson build unit

@@ -8,26 +8,35 @@
 #include "util.h"
 
 static const char usage[] =
-	"Usage: chwpar [-a] [-A] [-c] [-D attr=value ...] ... [-F] [-h hostName]\n"
-	"        [-i] [-I attr=value ...] ... [-K] [-M attr=value ...] ... [-n newName]\n"
-	"        [-N attr=value ...] ... [-P] [-R attr=value ...] [-S attr[+|-]=value ...]\n"
-	"        [-u userScript] [-U [UUID]] [-v] [-X attr=value ...] ... wparName\n"
-	"  -K removes the settings named by -A, -c, -i, -u, -D, -I, -M, -N, -R, -S, -X.\n";
+    "Usage: chwpar [-a] [-A] [-c] [-D attr=value ...] ... [-F] [-h hostName]\n"
+    "        [-i] [-I attr=value ...] ... [-K] [-M attr=value ...] ... [-n newName]\n"
+    "        [-N attr=value ...] ... [-P] [-R attr=value ...] [-S attr[+|-]=value ...]\n"
+    "        [-u userScript] [-U [UUID]] [-v] [-X attr=value ...] ... wparName\n"
+    "  -K removes the settings named by -A, -c, -i, -u, -D, -I, -M, -N, -R, -S, -X.\n";
 
 static const struct wpar_optdef options[] = {
-	{'a', WPAR_OPT_FLAG, NULL},  {'A', WPAR_OPT_FLAG, NULL},
-	{'c', WPAR_OPT_FLAG, NULL},  {'d', WPAR_OPT_ARG, NULL},
-	{'D', WPAR_OPT_ATTRS, NULL}, {'F', WPAR_OPT_FLAG, NULL},
-	{'h', WPAR_OPT_ARG, NULL},   {'i', WPAR_OPT_FLAG, NULL},
-	{'I', WPAR_OPT_ATTRS, NULL}, {'K', WPAR_OPT_FLAG, NULL},
-	{'l', WPAR_OPT_FLAG, NULL},  {'M', WPAR_OPT_ATTRS, NULL},
-	{'n', WPAR_OPT_ARG, NULL},   {'N', WPAR_OPT_ATTRS, NULL},
-	{'P', WPAR_OPT_FLAG, NULL},  {'R', WPAR_OPT_ATTRS, NULL},
-	{'S', WPAR_OPT_ATTRS, NULL},
-	/* An optional argument so that "-K -u wpar" needs none. */
-	{'u', WPAR_OPT_OPTARG, wpar_accept_abs_path},
-	{'U', WPAR_OPT_OPTARG, wpar_accept_uuid},
-	{'v', WPAR_OPT_FLAG, NULL},  {'X', WPAR_OPT_ATTRS, NULL},
+    {'a', WPAR_OPT_FLAG, NULL},
+    {'A', WPAR_OPT_FLAG, NULL},
+    {'c', WPAR_OPT_FLAG, NULL},
+    {'d', WPAR_OPT_ARG, NULL},
+    {'D', WPAR_OPT_ATTRS, NULL},
+    {'F', WPAR_OPT_FLAG, NULL},
+    {'h', WPAR_OPT_ARG, NULL},
+    {'i', WPAR_OPT_FLAG, NULL},
+    {'I', WPAR_OPT_ATTRS, NULL},
+    {'K', WPAR_OPT_FLAG, NULL},
+    {'l', WPAR_OPT_FLAG, NULL},
+    {'M', WPAR_OPT_ATTRS, NULL},
+    {'n', WPAR_OPT_ARG, NULL},
+    {'N', WPAR_OPT_ATTRS, NULL},
+    {'P', WPAR_OPT_FLAG, NULL},
+    {'R', WPAR_OPT_ATTRS, NULL},
+    {'S', WPAR_OPT_ATTRS, NULL},
+    /* An optional argument so that "-K -u wpar" needs none. */
+    {'u', WPAR_OPT_OPTARG, wpar_accept_abs_path},
+    {'U', WPAR_OPT_OPTARG, wpar_accept_uuid},
+    {'v', WPAR_OPT_FLAG, NULL},
+    {'X', WPAR_OPT_ATTRS, NULL},
 };
 
 static int stanza_of(char flag)
@@ -54,8 +63,7 @@ static int stanza_of(char flag)
 
 /* "-K -R" with no attributes resets the resource controls: the words of
  * -R are then the next flag's, so an empty list is allowed only with -K. */
-static int build_change(const struct wpar_cmdline *cl, struct wpar_change *c,
-			wpar_error_t *err)
+static int build_change(const struct wpar_cmdline *cl, struct wpar_change *c, wpar_error_t *err)
 {
 	bool K = wpar_cmdline_has(cl, 'K');
 	c->autostart = c->checkpointable = c->routing = -1;
@@ -68,7 +76,7 @@ static int build_change(const struct wpar_cmdline *cl, struct wpar_change *c,
 		if (kind >= 0) {
 			c->edits = xrealloc(c->edits, (c->n_edits + 1) * sizeof(*c->edits));
 			c->edits[c->n_edits++] = (struct wpar_stanza_edit){
-				.kind = kind, .words = o->words, .n_words = o->n_words, .remove = K};
+			    .kind = kind, .words = o->words, .n_words = o->n_words, .remove = K};
 			any = true;
 			continue;
 		}
@@ -86,7 +94,8 @@ static int build_change(const struct wpar_cmdline *cl, struct wpar_change *c,
 			if (K)
 				c->clear_script = true;
 			else if (o->arg == NULL)
-				return wpar_error_input(err, "-u needs the absolute path of a script");
+				return wpar_error_input(err,
+							"-u needs the absolute path of a script");
 			else
 				c->script = o->arg;
 			break;
@@ -105,11 +114,12 @@ static int build_change(const struct wpar_cmdline *cl, struct wpar_change *c,
 		case 'P':
 			break;
 		case 'd':
-			return wpar_error_input(
-				err, "-d: moving a WPAR's root directory is not supported; use savewpar and restwpar");
+			return wpar_error_input(err, "-d: moving a WPAR's root directory is not "
+						     "supported; use savewpar and restwpar");
 		case 'l':
-			return wpar_error_input(
-				err, "-l: a shared WPAR cannot be turned into a detached one; create a new WPAR with mkwpar -l");
+			return wpar_error_input(err,
+						"-l: a shared WPAR cannot be turned into a "
+						"detached one; create a new WPAR with mkwpar -l");
 		default:
 			continue; /* -a -F -K -v */
 		}
@@ -127,8 +137,7 @@ int main(int argc, char **argv)
 	struct wpar_change c = {0};
 	cleanup_free char *hash = NULL;
 	int status = 1;
-	if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), false,
-			       &cl, &err) < 0) {
+	if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), false, &cl, &err) < 0) {
 		wpar_error_report("chwpar", &err);
 		fputs(usage, stderr);
 		return 1;
@@ -136,7 +145,9 @@ int main(int argc, char **argv)
 	if (cl.n_operands != 1) {
 		if (cl.n_operands > 1)
 			fprintf(stderr, "chwpar: unexpected argument '%s'%s\n", cl.operands[1],
-				strchr(cl.operands[1], '=') ? "" : " (attributes are written attr=value)");
+				strchr(cl.operands[1], '=')
+				    ? ""
+				    : " (attributes are written attr=value)");
 		fputs(usage, stderr);
 		goto out;
 	}

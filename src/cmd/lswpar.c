@@ -53,8 +53,8 @@ enum { VIEW_LONG = -1 };
 static int set_view(struct options *o, char flag, int view)
 {
 	if (o->view_flag && o->view_flag != flag) {
-		fprintf(stderr, "%s: -%c and -%c cannot be used together\n", prog,
-			o->view_flag, flag);
+		fprintf(stderr, "%s: -%c and -%c cannot be used together\n", prog, o->view_flag,
+			flag);
 		return -1;
 	}
 	o->view_flag = flag;
@@ -62,8 +62,7 @@ static int set_view(struct options *o, char flag, int view)
 	return 0;
 }
 
-static int check_letters(const char *flag, const char *letters,
-			 bool (*valid)(char))
+static int check_letters(const char *flag, const char *letters, bool (*valid)(char))
 {
 	if (letters[0] == '\0') {
 		fprintf(stderr, "%s: %s needs at least one letter\n", prog, flag);
@@ -71,15 +70,20 @@ static int check_letters(const char *flag, const char *letters,
 	}
 	for (const char *p = letters; *p; p++)
 		if (!valid((char)toupper((unsigned char)*p))) {
-			fprintf(stderr, "%s: %s: '%c' is not a valid letter\n",
-				prog, flag, *p);
+			fprintf(stderr, "%s: %s: '%c' is not a valid letter\n", prog, flag, *p);
 			return -1;
 		}
 	return 0;
 }
 
-static bool valid_state(char c) { return wpar_state_from_letter(c) > 0; }
-static bool valid_type(char c) { return c == WPAR_SYSTEM || c == WPAR_APPLICATION; }
+static bool valid_state(char c)
+{
+	return wpar_state_from_letter(c) > 0;
+}
+static bool valid_type(char c)
+{
+	return c == WPAR_SYSTEM || c == WPAR_APPLICATION;
+}
 
 /* Letters given to -s and -t may be in either case. */
 static bool letter_in(const char *letters, char c)
@@ -93,24 +97,21 @@ static bool letter_in(const char *letters, char c)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	static const struct {
 		char flag;
 		int view;
 	} view_flags[] = {
-		{'G', WPAR_VIEW_GENERAL},  {'R', WPAR_VIEW_RESOURCES},
-		{'S', WPAR_VIEW_SECURITY}, {'N', WPAR_VIEW_NETWORK},
-		{'I', WPAR_VIEW_ROUTES},   {'M', WPAR_VIEW_MOUNTS},
-		{'D', WPAR_VIEW_DEVICES},  {'X', WPAR_VIEW_EXTENSIONS},
-		{'L', VIEW_LONG},
+	    {'G', WPAR_VIEW_GENERAL}, {'R', WPAR_VIEW_RESOURCES},  {'S', WPAR_VIEW_SECURITY},
+	    {'N', WPAR_VIEW_NETWORK}, {'I', WPAR_VIEW_ROUTES},     {'M', WPAR_VIEW_MOUNTS},
+	    {'D', WPAR_VIEW_DEVICES}, {'X', WPAR_VIEW_EXTENSIONS}, {'L', VIEW_LONG},
 	};
 	int c;
 	*o = (struct options){.view = WPAR_VIEW_SUMMARY};
-	while ((c = getopt_long(argc, argv, "s:t:GRSNIMDXLa:cd:qjh", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:t:GRSNIMDXLa:cd:qjh", longopts, NULL)) != -1) {
 		bool is_view = false;
 		for (size_t i = 0; i < ARRAY_SIZE(view_flags); i++)
 			if (c == view_flags[i].flag) {
@@ -160,13 +161,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->types && check_letters("-t", o->types, valid_type) < 0)
 		return -1;
 	if (o->json && (o->delimited || o->quiet)) {
-		fprintf(stderr, "%s: -j cannot be combined with -c, -d or -q\n",
-			prog);
+		fprintf(stderr, "%s: -j cannot be combined with -c, -d or -q\n", prog);
 		return -1;
 	}
 	if (o->view == VIEW_LONG && (o->fields || o->delimited)) {
-		fprintf(stderr, "%s: -L cannot be combined with -a, -c or -d\n",
-			prog);
+		fprintf(stderr, "%s: -L cannot be combined with -a, -c or -d\n", prog);
 		return -1;
 	}
 	return 0;
@@ -190,14 +189,17 @@ static void name_list_add(struct name_list *l, const char *name)
 	l->v[l->n++] = xstrdup(name);
 }
 
-static bool is_pattern(const char *s) { return strpbrk(s, "*?[") != NULL; }
+static bool is_pattern(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
 
 /* The WPARs to look at, in the order asked: everything when no operand is
  * given, else each operand, a shell pattern standing for the defined
  * WPARs it matches.  A plain name is kept even when it does not exist, so
  * that loading it reports AIX's "could not find" message in its place. */
-static int select_names(char **operands, size_t n_operands,
-			struct name_list *out, wpar_error_t *err)
+static int select_names(char **operands, size_t n_operands, struct name_list *out,
+			wpar_error_t *err)
 {
 	char **all = NULL;
 	size_t n_all = 0;
@@ -229,8 +231,7 @@ static int write_output(const struct strbuf *out, json_t *json)
 	bool ok = true;
 	errno = 0;
 	if (json != NULL)
-		ok = json_dumpf(json, stdout, JSON_INDENT(2)) == 0 &&
-		     fputc('\n', stdout) != EOF;
+		ok = json_dumpf(json, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF;
 	else if (out->len > 0)
 		ok = fwrite(out->buf, 1, out->len, stdout) == out->len;
 	if (fflush(stdout) == EOF || ferror(stdout) || !ok) {
@@ -254,8 +255,7 @@ int main(int argc, char **argv)
 	if (select_names(argv + optind, (size_t)(argc - optind), &names, &err) < 0)
 		return wpar_error_report(prog, &err);
 
-	cleanup_table struct table *t =
-		o.view == VIEW_LONG ? NULL : wpar_view_table(o.view);
+	cleanup_table struct table *t = o.view == VIEW_LONG ? NULL : wpar_view_table(o.view);
 	if (o.fields && table_select(t, o.fields, &err) < 0) {
 		wpar_names_free(names.v, names.n);
 		wpar_error_prefix(&err, "-a");
@@ -274,9 +274,9 @@ int main(int argc, char **argv)
 			continue;
 		}
 		struct wpar_view_subject w = {
-			.name = names.v[i],
-			.spec = spec,
-			.state = wpar_state_effective(names.v[i], NULL),
+		    .name = names.v[i],
+		    .spec = spec,
+		    .state = wpar_state_effective(names.v[i], NULL),
 		};
 		if (o.states && !letter_in(o.states, (char)w.state))
 			continue;
@@ -284,8 +284,7 @@ int main(int argc, char **argv)
 			continue;
 		unsigned flags = wpar_view_flags_for_state(w.state);
 		if (long_json != NULL) {
-			json_array_append_new(long_json,
-					      wpar_view_long_json(&w, flags));
+			json_array_append_new(long_json, wpar_view_long_json(&w, flags));
 		} else if (o.view == VIEW_LONG) {
 			if (shown > 0)
 				strbuf_add(&out, "\n", 1);
@@ -302,14 +301,14 @@ int main(int argc, char **argv)
 		json = table_to_json(t);
 	} else if (t != NULL) {
 		struct table_format fmt = {
-			.style = o.delimited ? TABLE_DELIMITED
-				 : wpar_view_is_paragraph(o.view) ? TABLE_PARAGRAPH
-								  : TABLE_ALIGNED,
-			.delim = o.delim,
-			.no_header = o.quiet,
-			/* A WPAR without routes still gets the header, so an
-			 * empty listing reads as "none", not as a failure. */
-			.header_if_empty = shown > 0,
+		    .style = o.delimited                      ? TABLE_DELIMITED
+			     : wpar_view_is_paragraph(o.view) ? TABLE_PARAGRAPH
+							      : TABLE_ALIGNED,
+		    .delim = o.delim,
+		    .no_header = o.quiet,
+		    /* A WPAR without routes still gets the header, so an
+		     * empty listing reads as "none", not as a failure. */
+		    .header_if_empty = shown > 0,
 		};
 		table_render(t, &fmt, &out);
 	}

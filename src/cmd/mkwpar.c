@@ -13,43 +13,58 @@
 #include "util.h"
 
 static const char usage[] =
-	"Usage: mkwpar [-a] [-A] [-b devexportsFile] [-c] [-d directory]\n"
-	"        [-D attr=value ...] ... [-F] [-g vg] [-h hostName] [-i]\n"
-	"        [-I attr=value ...] ... [-k /path/to/script] [-l] [-L attr=value ...]\n"
-	"        [-M attr=value ...] ... [-N attr=value ...] ... [-P] [-r]\n"
-	"        [-R attr=value ...] [-S attr[+|-]=value ...] [-s] [-u /path/to/script]\n"
-	"        [-U [UUID]] [-v] [-X attr=value ...] ...\n"
-	"        { -n wparName [-p [name]] [-e existing_wpar | -f inFile] [-o outFile [-w]]\n"
-	"        | -p name [-n wparName] [-e existing_wpar | -f inFile] [-o outFile [-w]]\n"
-	"        | -f inFile [-n wparName] [-p [name]] [-o outFile [-w]]\n"
-	"        | -w -o outFile [-n wparName] [-p [name]] [-f inFile | -e existing_wpar] }\n";
+    "Usage: mkwpar [-a] [-A] [-b devexportsFile] [-c] [-d directory]\n"
+    "        [-D attr=value ...] ... [-F] [-g vg] [-h hostName] [-i]\n"
+    "        [-I attr=value ...] ... [-k /path/to/script] [-l] [-L attr=value ...]\n"
+    "        [-M attr=value ...] ... [-N attr=value ...] ... [-P] [-r]\n"
+    "        [-R attr=value ...] [-S attr[+|-]=value ...] [-s] [-u /path/to/script]\n"
+    "        [-U [UUID]] [-v] [-X attr=value ...] ...\n"
+    "        { -n wparName [-p [name]] [-e existing_wpar | -f inFile] [-o outFile [-w]]\n"
+    "        | -p name [-n wparName] [-e existing_wpar | -f inFile] [-o outFile [-w]]\n"
+    "        | -f inFile [-n wparName] [-p [name]] [-o outFile [-w]]\n"
+    "        | -w -o outFile [-n wparName] [-p [name]] [-f inFile | -e existing_wpar] }\n";
 
 static const struct wpar_optdef options[] = {
-	{'a', WPAR_OPT_FLAG, NULL},  {'A', WPAR_OPT_FLAG, NULL},
-	{'b', WPAR_OPT_ARG, NULL},   {'B', WPAR_OPT_ARG, NULL},
-	{'c', WPAR_OPT_FLAG, NULL},  {'C', WPAR_OPT_FLAG, NULL},
-	{'d', WPAR_OPT_ARG, NULL},   {'D', WPAR_OPT_ATTRS, NULL},
-	{'e', WPAR_OPT_ARG, NULL},   {'E', WPAR_OPT_ARG, NULL},
-	{'f', WPAR_OPT_ARG, NULL},   {'F', WPAR_OPT_FLAG, NULL},
-	{'g', WPAR_OPT_ARG, NULL},   {'h', WPAR_OPT_ARG, NULL},
-	{'i', WPAR_OPT_FLAG, NULL},  {'I', WPAR_OPT_ATTRS, NULL},
-	{'k', WPAR_OPT_ARG, NULL},   {'l', WPAR_OPT_FLAG, NULL},
-	{'L', WPAR_OPT_ATTRS, NULL}, {'M', WPAR_OPT_ATTRS, NULL},
-	{'n', WPAR_OPT_ARG, NULL},   {'N', WPAR_OPT_ATTRS, NULL},
-	{'o', WPAR_OPT_ARG, NULL},   {'O', WPAR_OPT_FLAG, NULL},
-	{'p', WPAR_OPT_OPTARG, wpar_accept_not_option},
-	{'P', WPAR_OPT_FLAG, NULL},  {'r', WPAR_OPT_FLAG, NULL},
-	{'R', WPAR_OPT_ATTRS, NULL}, {'s', WPAR_OPT_FLAG, NULL},
-	{'S', WPAR_OPT_ATTRS, NULL}, {'u', WPAR_OPT_ARG, NULL},
-	{'U', WPAR_OPT_OPTARG, wpar_accept_uuid},
-	{'v', WPAR_OPT_FLAG, NULL},  {'w', WPAR_OPT_FLAG, NULL},
-	{'X', WPAR_OPT_ATTRS, NULL},
+    {'a', WPAR_OPT_FLAG, NULL},
+    {'A', WPAR_OPT_FLAG, NULL},
+    {'b', WPAR_OPT_ARG, NULL},
+    {'B', WPAR_OPT_ARG, NULL},
+    {'c', WPAR_OPT_FLAG, NULL},
+    {'C', WPAR_OPT_FLAG, NULL},
+    {'d', WPAR_OPT_ARG, NULL},
+    {'D', WPAR_OPT_ATTRS, NULL},
+    {'e', WPAR_OPT_ARG, NULL},
+    {'E', WPAR_OPT_ARG, NULL},
+    {'f', WPAR_OPT_ARG, NULL},
+    {'F', WPAR_OPT_FLAG, NULL},
+    {'g', WPAR_OPT_ARG, NULL},
+    {'h', WPAR_OPT_ARG, NULL},
+    {'i', WPAR_OPT_FLAG, NULL},
+    {'I', WPAR_OPT_ATTRS, NULL},
+    {'k', WPAR_OPT_ARG, NULL},
+    {'l', WPAR_OPT_FLAG, NULL},
+    {'L', WPAR_OPT_ATTRS, NULL},
+    {'M', WPAR_OPT_ATTRS, NULL},
+    {'n', WPAR_OPT_ARG, NULL},
+    {'N', WPAR_OPT_ATTRS, NULL},
+    {'o', WPAR_OPT_ARG, NULL},
+    {'O', WPAR_OPT_FLAG, NULL},
+    {'p', WPAR_OPT_OPTARG, wpar_accept_not_option},
+    {'P', WPAR_OPT_FLAG, NULL},
+    {'r', WPAR_OPT_FLAG, NULL},
+    {'R', WPAR_OPT_ATTRS, NULL},
+    {'s', WPAR_OPT_FLAG, NULL},
+    {'S', WPAR_OPT_ATTRS, NULL},
+    {'u', WPAR_OPT_ARG, NULL},
+    {'U', WPAR_OPT_OPTARG, wpar_accept_uuid},
+    {'v', WPAR_OPT_FLAG, NULL},
+    {'w', WPAR_OPT_FLAG, NULL},
+    {'X', WPAR_OPT_ATTRS, NULL},
 };
 
 /* A -M for a directory that the spec file already mounts replaces it, as
  * a mount stanza replaces a default one. */
-static void drop_mount(struct wpar_spec *spec, size_t *n_base, char **words,
-		       size_t n)
+static void drop_mount(struct wpar_spec *spec, size_t *n_base, char **words, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (strncmp(words[i], "directory=", 10) != 0)
@@ -64,16 +79,15 @@ static void drop_mount(struct wpar_spec *spec, size_t *n_base, char **words,
 	}
 }
 
-static int set_general(struct wpar_spec *spec, const char *attr,
-		       const char *value, char flag, wpar_error_t *err)
+static int set_general(struct wpar_spec *spec, const char *attr, const char *value, char flag,
+		       wpar_error_t *err)
 {
 	if (wpar_spec_set(spec, WPAR_ST_GENERAL, 0, attr, value, err) < 0)
 		return wpar_error_prefix(err, "-%c", flag);
 	return 0;
 }
 
-static int load_base(const struct wpar_cmdline *cl, struct wpar_spec **out,
-		     wpar_error_t *err)
+static int load_base(const struct wpar_cmdline *cl, struct wpar_spec **out, wpar_error_t *err)
 {
 	const struct wpar_opt *f = wpar_cmdline_last(cl, 'f');
 	const struct wpar_opt *e = wpar_cmdline_last(cl, 'e');
@@ -92,8 +106,8 @@ static int load_base(const struct wpar_cmdline *cl, struct wpar_spec **out,
 	return 0;
 }
 
-static int apply_flag(struct wpar_spec *spec, const struct wpar_opt *o,
-		      size_t *n_base_mounts, wpar_error_t *err)
+static int apply_flag(struct wpar_spec *spec, const struct wpar_opt *o, size_t *n_base_mounts,
+		      wpar_error_t *err)
 {
 	char flagname[3] = {'-', o->flag, '\0'};
 	switch (o->flag) {
@@ -125,63 +139,62 @@ static int apply_flag(struct wpar_spec *spec, const struct wpar_opt *o,
 		return o->arg ? set_general(spec, "uuid", o->arg, 'U', err) : 0;
 	case 'M':
 		drop_mount(spec, n_base_mounts, o->words, o->n_words);
-		return wpar_spec_add_words(spec, WPAR_ST_MOUNT, flagname, o->words,
-					   o->n_words, err);
+		return wpar_spec_add_words(spec, WPAR_ST_MOUNT, flagname, o->words, o->n_words,
+					   err);
 	case 'N':
-		return wpar_spec_add_words(spec, WPAR_ST_NETWORK, flagname,
-					   o->words, o->n_words, err);
+		return wpar_spec_add_words(spec, WPAR_ST_NETWORK, flagname, o->words, o->n_words,
+					   err);
 	case 'I':
-		if (wpar_spec_add_words(spec, WPAR_ST_ROUTE, flagname, o->words,
-					o->n_words, err) < 0)
+		if (wpar_spec_add_words(spec, WPAR_ST_ROUTE, flagname, o->words, o->n_words, err) <
+		    0)
 			return -1;
 		/* Routes only exist in a WPAR-specific routing table. */
 		return set_general(spec, "routing", "yes", 'I', err);
 	case 'R':
-		return wpar_spec_add_words(spec, WPAR_ST_RESOURCES, flagname,
-					   o->words, o->n_words, err);
+		return wpar_spec_add_words(spec, WPAR_ST_RESOURCES, flagname, o->words, o->n_words,
+					   err);
 	case 'S':
-		return wpar_spec_add_words(spec, WPAR_ST_SECURITY, flagname,
-					   o->words, o->n_words, err);
+		return wpar_spec_add_words(spec, WPAR_ST_SECURITY, flagname, o->words, o->n_words,
+					   err);
 	case 'D':
-		return wpar_spec_add_words(spec, WPAR_ST_DEVICE, flagname,
-					   o->words, o->n_words, err);
+		return wpar_spec_add_words(spec, WPAR_ST_DEVICE, flagname, o->words, o->n_words,
+					   err);
 	case 'X':
-		return wpar_spec_add_words(spec, WPAR_ST_EXTENSION, flagname,
-					   o->words, o->n_words, err);
+		return wpar_spec_add_words(spec, WPAR_ST_EXTENSION, flagname, o->words, o->n_words,
+					   err);
 	case 'L':
-		return wpar_spec_add_words(spec, WPAR_ST_LVMGMT, flagname,
-					   o->words, o->n_words, err);
+		return wpar_spec_add_words(spec, WPAR_ST_LVMGMT, flagname, o->words, o->n_words,
+					   err);
 	case 'C':
 	case 'E':
-		return wpar_error_input(
-			err, "-%c: versioned workload partitions (another AIX release inside) have no equivalent on Linux",
-			o->flag);
+		return wpar_error_input(err,
+					"-%c: versioned workload partitions (another AIX release "
+					"inside) have no equivalent on Linux",
+					o->flag);
 	case 'B':
 		return wpar_error_input(
-			err, "-B: creating a WPAR from a savewpar image is not supported in this release");
+		    err,
+		    "-B: creating a WPAR from a savewpar image is not supported in this release");
 	default:
 		return 0; /* flags handled elsewhere: -a -F -o -p -P -s -v -w -e -f -O */
 	}
 }
 
-static int apply_preserve(struct wpar_spec *spec, const struct wpar_opt *p,
-			  wpar_error_t *err)
+static int apply_preserve(struct wpar_spec *spec, const struct wpar_opt *p, wpar_error_t *err)
 {
 	if (set_general(spec, "preserve", "yes", 'p', err) < 0)
 		return -1;
 	if (p->arg == NULL)
 		return 0;
-	if (spec->general.name == NULL &&
-	    set_general(spec, "name", p->arg, 'p', err) < 0)
+	if (spec->general.name == NULL && set_general(spec, "name", p->arg, 'p', err) < 0)
 		return -1;
 	cleanup_spec struct wpar_spec *group = NULL;
 	if (wpar_preserve_load(p->arg, &group, err) < 0)
 		return -1;
 	if (spec->general.directory &&
 	    strcmp(spec->general.directory, group->general.directory) != 0)
-		return wpar_error_input(
-			err, "-p %s: the preserved file systems are in %s, not %s",
-			p->arg, group->general.directory, spec->general.directory);
+		return wpar_error_input(err, "-p %s: the preserved file systems are in %s, not %s",
+					p->arg, group->general.directory, spec->general.directory);
 	free(spec->general.directory);
 	spec->general.directory = xstrdup(group->general.directory);
 	if (group->general.privateusr) {
@@ -198,8 +211,8 @@ static int apply_preserve(struct wpar_spec *spec, const struct wpar_opt *p,
 	return set_general(spec, "preservename", p->arg, 'p', err);
 }
 
-static int write_spec_file(const char *path, const struct wpar_spec *spec,
-			   bool keep_uuid, wpar_error_t *err)
+static int write_spec_file(const char *path, const struct wpar_spec *spec, bool keep_uuid,
+			   wpar_error_t *err)
 {
 	cleanup_spec struct wpar_spec *copy = wpar_spec_dup(spec);
 	if (!keep_uuid) {
@@ -223,7 +236,8 @@ static int start_after_create(const char *name)
 		path = xasprintf("%s/startwpar", self);
 	}
 	if (path == NULL || access(path, X_OK) < 0) {
-		fprintf(stderr, "mkwpar: -s: startwpar is not installed; %s is created but not started\n",
+		fprintf(stderr,
+			"mkwpar: -s: startwpar is not installed; %s is created but not started\n",
 			name);
 		return 1;
 	}
@@ -236,8 +250,7 @@ static int start_after_create(const char *name)
 static int run(int argc, char **argv, wpar_error_t *err)
 {
 	struct wpar_cmdline cl = {0};
-	if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), false,
-			       &cl, err) < 0) {
+	if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), false, &cl, err) < 0) {
 		fputs(usage, stderr);
 		return -1;
 	}
@@ -245,8 +258,9 @@ static int run(int argc, char **argv, wpar_error_t *err)
 	cleanup_spec struct wpar_spec *spec = NULL;
 	cleanup_free char *hash = NULL;
 	if (cl.n_operands > 0) {
-		wpar_error_input(err, "unexpected argument '%s'%s", cl.operands[0],
-				 strchr(cl.operands[0], '=') ? "" : " (attributes are written attr=value)");
+		wpar_error_input(
+		    err, "unexpected argument '%s'%s", cl.operands[0],
+		    strchr(cl.operands[0], '=') ? "" : " (attributes are written attr=value)");
 		goto out;
 	}
 	bool write_only = wpar_cmdline_has(&cl, 'w');
@@ -280,11 +294,11 @@ static int run(int argc, char **argv, wpar_error_t *err)
 	if (wpar_spec_fill_defaults(spec, err) < 0)
 		goto out;
 	struct wpar_create_opts co = {
-		.verbose = wpar_cmdline_has(&cl, 'v'),
-		.force = wpar_cmdline_has(&cl, 'F'),
-		.copy_nameres = wpar_spec_flag(spec->general.copy_nameres),
-		.preserve_name = p ? p->arg : NULL,
-		.progress = stdout,
+	    .verbose = wpar_cmdline_has(&cl, 'v'),
+	    .force = wpar_cmdline_has(&cl, 'F'),
+	    .copy_nameres = wpar_spec_flag(spec->general.copy_nameres),
+	    .preserve_name = p ? p->arg : NULL,
+	    .progress = stdout,
 	};
 	if (wpar_create_check(spec, &co, write_only, err) < 0)
 		goto out;

@@ -15,10 +15,10 @@
 static const char usage[] = "Usage: rmwpar [-F] [-p] [-s] [-v] wparName ...\n";
 
 static const struct wpar_optdef options[] = {
-	{'F', WPAR_OPT_FLAG, NULL},
-	{'p', WPAR_OPT_FLAG, NULL},
-	{'s', WPAR_OPT_FLAG, NULL},
-	{'v', WPAR_OPT_FLAG, NULL},
+    {'F', WPAR_OPT_FLAG, NULL},
+    {'p', WPAR_OPT_FLAG, NULL},
+    {'s', WPAR_OPT_FLAG, NULL},
+    {'v', WPAR_OPT_FLAG, NULL},
 };
 
 /* Stopping belongs to stopwpar; -s and -F run it as the administrator
@@ -34,8 +34,7 @@ static int stop_first(const char *name, bool force, wpar_error_t *err)
 	cleanup_free char *path = xasprintf("%s/stopwpar", self);
 	if (access(path, X_OK) < 0)
 		return wpar_error_input(
-			err, "workload partition %s is active and stopwpar is not installed",
-			name);
+		    err, "workload partition %s is active and stopwpar is not installed", name);
 	printf("Stopping workload partition '%s'.\n", name);
 	fflush(NULL);
 	pid_t pid = fork();
@@ -57,23 +56,21 @@ static int stop_first(const char *name, bool force, wpar_error_t *err)
 	return 0;
 }
 
-static int remove_one(const char *name, const struct wpar_cmdline *cl,
-		      wpar_error_t *err)
+static int remove_one(const char *name, const struct wpar_cmdline *cl, wpar_error_t *err)
 {
 	bool force = wpar_cmdline_has(cl, 'F');
 	struct wpar_remove_opts o = {
-		.force = force,
-		.preserve = wpar_cmdline_has(cl, 'p'),
-		.verbose = wpar_cmdline_has(cl, 'v'),
-		.progress = stdout,
+	    .force = force,
+	    .preserve = wpar_cmdline_has(cl, 'p'),
+	    .verbose = wpar_cmdline_has(cl, 'v'),
+	    .progress = stdout,
 	};
 	if (!wpar_store_exists(name))
 		return wpar_store_load(name, NULL, err);
 	enum wpar_state s = wpar_state_effective(name, NULL);
 	bool running = s != WPAR_DEFINED && s != WPAR_BROKEN;
 	/* -F implies -s, as on AIX. */
-	if (running && (wpar_cmdline_has(cl, 's') || force) &&
-	    stop_first(name, force, err) < 0)
+	if (running && (wpar_cmdline_has(cl, 's') || force) && stop_first(name, force, err) < 0)
 		return -1;
 	return wpar_remove(name, &o, err);
 }
@@ -82,8 +79,7 @@ int main(int argc, char **argv)
 {
 	wpar_error_t err = NULL;
 	struct wpar_cmdline cl = {0};
-	if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), false,
-			       &cl, &err) < 0) {
+	if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), false, &cl, &err) < 0) {
 		wpar_error_report("rmwpar", &err);
 		fputs(usage, stderr);
 		return 1;

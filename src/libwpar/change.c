@@ -17,9 +17,8 @@
 /* File systems every system WPAR has; they can be changed, not removed. */
 static bool is_base_fs(const char *dir)
 {
-	static const char *base[] = {"/", "/usr", "/opt", "/var", "/tmp",
-				     "/home", "/bin", "/sbin", "/lib",
-				     "/lib32", "/lib64", "/libx32"};
+	static const char *base[] = {"/",    "/usr",  "/opt", "/var",   "/tmp",   "/home",
+				     "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
 	for (size_t i = 0; i < ARRAY_SIZE(base); i++)
 		if (strcmp(dir, base[i]) == 0)
 			return true;
@@ -36,15 +35,13 @@ static const char *word_value(char **words, size_t n, const char *attr)
 }
 
 /* The stanza instance a -K edit names, by its identifying attribute. */
-static int find_instance(const struct wpar_spec *spec,
-			 const struct wpar_stanza_edit *e, size_t *index,
-			 wpar_error_t *err)
+static int find_instance(const struct wpar_spec *spec, const struct wpar_stanza_edit *e,
+			 size_t *index, wpar_error_t *err)
 {
 	const char *key = NULL, *value = NULL;
 	for (size_t i = 0; i < e->n_words && key == NULL; i++) {
-		static const char *keys[] = {"directory", "address", "address6",
-					     "rtdest", "devname", "devid",
-					     "globaldev", "kext"};
+		static const char *keys[] = {"directory", "address", "address6",  "rtdest",
+					     "devname",   "devid",   "globaldev", "kext"};
 		for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
 			if ((value = word_value(e->words + i, 1, keys[k])) != NULL) {
 				key = keys[k];
@@ -52,9 +49,10 @@ static int find_instance(const struct wpar_spec *spec,
 			}
 	}
 	if (key == NULL)
-		return wpar_error_input(
-			err, "-K: name the %s to remove (directory=, address=, address6=, rtdest=, devname=, kext=)",
-			wpar_spec_stanza_name(e->kind));
+		return wpar_error_input(err,
+					"-K: name the %s to remove (directory=, address=, "
+					"address6=, rtdest=, devname=, kext=)",
+					wpar_spec_stanza_name(e->kind));
 	for (size_t i = 0;; i++) {
 		const char *have = NULL;
 		switch (e->kind) {
@@ -77,7 +75,7 @@ static int find_instance(const struct wpar_spec *spec,
 		case WPAR_ST_DEVICE:
 			if (i >= spec->n_devices)
 				goto none;
-			have = strcmp(key, "devid") == 0 ? spec->devices[i].devid
+			have = strcmp(key, "devid") == 0       ? spec->devices[i].devid
 			       : strcmp(key, "globaldev") == 0 ? spec->devices[i].globaldev
 							       : spec->devices[i].devname;
 			break;
@@ -127,10 +125,11 @@ static int apply_edit(struct wpar_spec *spec, const struct wpar_stanza_edit *e,
 {
 	if (e->kind == WPAR_ST_MOUNT && state != WPAR_DEFINED)
 		return wpar_error_input(
-			err, "file systems can only be added or removed while the WPAR is Defined");
+		    err, "file systems can only be added or removed while the WPAR is Defined");
 	if (e->kind == WPAR_ST_RESOURCES || e->kind == WPAR_ST_SECURITY) {
 		if (!e->remove)
-			return wpar_spec_add_words(spec, e->kind, e->kind == WPAR_ST_RESOURCES ? "-R" : "-S",
+			return wpar_spec_add_words(spec, e->kind,
+						   e->kind == WPAR_ST_RESOURCES ? "-R" : "-S",
 						   e->words, e->n_words, err);
 		if (e->n_words == 0) { /* -K -R: back to the defaults */
 			wpar_spec_remove_at(spec, e->kind, 0);
@@ -148,22 +147,27 @@ static int apply_edit(struct wpar_spec *spec, const struct wpar_stanza_edit *e,
 			const char *dir = word_value(e->words, e->n_words, "directory");
 			if (dir && wpar_spec_find_mount(spec, dir))
 				return wpar_error_input(
-					err, "-M: the WPAR already has a file system at %s; remove it first with -K -M directory=%s",
-					dir, dir);
+				    err,
+				    "-M: the WPAR already has a file system at %s; remove it first "
+				    "with -K -M directory=%s",
+				    dir, dir);
 		}
-		char flag[3] = {'-', e->kind == WPAR_ST_MOUNT ? 'M'
-				     : e->kind == WPAR_ST_NETWORK ? 'N'
-				     : e->kind == WPAR_ST_ROUTE ? 'I'
-				     : e->kind == WPAR_ST_DEVICE ? 'D' : 'X', 0};
+		char flag[3] = {'-',
+				e->kind == WPAR_ST_MOUNT     ? 'M'
+				: e->kind == WPAR_ST_NETWORK ? 'N'
+				: e->kind == WPAR_ST_ROUTE   ? 'I'
+				: e->kind == WPAR_ST_DEVICE  ? 'D'
+							     : 'X',
+				0};
 		if (wpar_spec_add_words(spec, e->kind, flag, e->words, e->n_words, err) < 0)
 			return -1;
 		if (e->kind == WPAR_ST_MOUNT) {
 			struct wpar_mount *m = &spec->mounts[spec->n_mounts - 1];
 			if (m->vfs == NULL)
 				m->vfs = xstrdup("jfs2");
-			if (m->size == NULL && m->dev == NULL &&
-			    strcmp(m->vfs, "directory") && strcmp(m->vfs, "namefs") &&
-			    strcmp(m->vfs, "nfs") && strcmp(m->vfs, "tmpfs"))
+			if (m->size == NULL && m->dev == NULL && strcmp(m->vfs, "directory") &&
+			    strcmp(m->vfs, "namefs") && strcmp(m->vfs, "nfs") &&
+			    strcmp(m->vfs, "tmpfs"))
 				m->size = xstrdup("1G");
 			if (m->directory)
 				push(&p->new_dirs, &p->n_new_dirs, m->directory);
@@ -179,8 +183,9 @@ static int apply_edit(struct wpar_spec *spec, const struct wpar_stanza_edit *e,
 		struct wpar_mount *m = &spec->mounts[idx];
 		if (is_base_fs(m->directory))
 			return wpar_error_input(
-				err, "-K -M: %s is a base file system of the WPAR and cannot be removed",
-				m->directory);
+			    err,
+			    "-K -M: %s is a base file system of the WPAR and cannot be removed",
+			    m->directory);
 		cleanup_free char *sdir = wpar_path_statedir(spec->general.name);
 		size_t len = strlen(sdir);
 		if (m->dev && strncmp(m->dev, sdir, len) == 0 && m->dev[len] == '/')
@@ -190,16 +195,14 @@ static int apply_edit(struct wpar_spec *spec, const struct wpar_stanza_edit *e,
 	return 0;
 }
 
-static int set_flag(struct wpar_spec *spec, const char *attr, int v,
-		    wpar_error_t *err)
+static int set_flag(struct wpar_spec *spec, const char *attr, int v, wpar_error_t *err)
 {
 	if (v < 0)
 		return 0;
 	return wpar_spec_set(spec, WPAR_ST_GENERAL, 0, attr, v ? "yes" : "no", err);
 }
 
-static int rewrite_hostname_files(const struct wpar_spec *spec,
-				  const char *old, wpar_error_t *err)
+static int rewrite_hostname_files(const struct wpar_spec *spec, const char *old, wpar_error_t *err)
 {
 	const char *root = spec->general.directory;
 	const char *h = spec->general.hostname;
@@ -223,14 +226,14 @@ static int rewrite_hostname_files(const struct wpar_spec *spec,
 	return r;
 }
 
-static int rename_wpar(struct wpar_spec *spec, const char *old,
-		       const char *new_name, bool *moved_root, wpar_error_t *err)
+static int rename_wpar(struct wpar_spec *spec, const char *old, const char *new_name,
+		       bool *moved_root, wpar_error_t *err)
 {
 	if (wpar_name_check(new_name, err) < 0)
 		return -1;
 	if (wpar_store_exists(new_name))
 		return wpar_error_input(
-			err, "0960-325 A workload partition called %s already exists.", new_name);
+		    err, "0960-325 A workload partition called %s already exists.", new_name);
 	free(spec->general.name);
 	spec->general.name = xstrdup(new_name);
 	if (spec->general.hostname && strcmp(spec->general.hostname, old) == 0) {
@@ -240,8 +243,7 @@ static int rename_wpar(struct wpar_spec *spec, const char *old,
 	/* The default root follows the name when it can simply be renamed. */
 	cleanup_free char *old_root = wpar_path_default_root(old);
 	cleanup_free char *new_root = wpar_path_default_root(new_name);
-	*moved_root = strcmp(spec->general.directory, old_root) == 0 &&
-		      !path_exists(new_root);
+	*moved_root = strcmp(spec->general.directory, old_root) == 0 && !path_exists(new_root);
 	if (*moved_root) {
 		free(spec->general.directory);
 		spec->general.directory = xstrdup(new_root);
@@ -260,8 +262,8 @@ static int rename_wpar(struct wpar_spec *spec, const char *old,
 	return 0;
 }
 
-static int commit_rename(const struct wpar_spec *spec, const char *old,
-			 bool moved_root, wpar_error_t *err)
+static int commit_rename(const struct wpar_spec *spec, const char *old, bool moved_root,
+			 wpar_error_t *err)
 {
 	const char *new_name = spec->general.name;
 	cleanup_lock struct wpar_lock *nlock = NULL;
@@ -277,15 +279,14 @@ static int commit_rename(const struct wpar_spec *spec, const char *old,
 			int saved = errno;
 			cleanup_free char *p = wpar_path_spec(new_name);
 			unlink(p);
-			return wpar_error_make(err, saved, "cannot rename %s to %s",
-					       old_root, spec->general.directory);
+			return wpar_error_make(err, saved, "cannot rename %s to %s", old_root,
+					       spec->general.directory);
 		}
 	}
 	return wpar_store_rename(old, new_name, err);
 }
 
-static int change_locked(const char *name, const struct wpar_change *c,
-			 wpar_error_t *err)
+static int change_locked(const char *name, const struct wpar_change *c, wpar_error_t *err)
 {
 	cleanup_spec struct wpar_spec *orig = NULL;
 	if (wpar_store_load(name, &orig, err) < 0)
@@ -293,9 +294,9 @@ static int change_locked(const char *name, const struct wpar_change *c,
 	struct wpar_state_record rec;
 	enum wpar_state state = wpar_state_effective_locked(name, &rec);
 	if (state == WPAR_BROKEN && !c->force)
-		return wpar_error_input(
-			err, "workload partition %s is Broken (%s); recover it first",
-			name, rec.reason[0] ? rec.reason : "no reason recorded");
+		return wpar_error_input(err,
+					"workload partition %s is Broken (%s); recover it first",
+					name, rec.reason[0] ? rec.reason : "no reason recorded");
 	if (state == WPAR_TRANSITIONAL)
 		return wpar_error_input(err, "workload partition %s is changing state", name);
 	cleanup_spec struct wpar_spec *spec = wpar_spec_dup(orig);
@@ -303,21 +304,24 @@ static int change_locked(const char *name, const struct wpar_change *c,
 	struct pending p = {0};
 	int r = -1;
 	bool moved_root = false;
-	if (c->hostname && wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "hostname", c->hostname, err) < 0)
+	if (c->hostname &&
+	    wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "hostname", c->hostname, err) < 0)
 		goto out;
 	if (set_flag(spec, "auto", c->autostart, err) < 0 ||
 	    set_flag(spec, "routing", c->routing, err) < 0)
 		goto out;
 	if (c->checkpointable >= 0) {
 		if (state != WPAR_DEFINED) {
-			wpar_error_input(err, "-c: the checkpointable flag can only change while the WPAR is Defined");
+			wpar_error_input(err, "-c: the checkpointable flag can only change while "
+					      "the WPAR is Defined");
 			goto out;
 		}
 		if (set_flag(spec, "checkpointable", c->checkpointable, err) < 0)
 			goto out;
 	}
 	if ((c->script || c->clear_script) &&
-	    wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "script", c->clear_script ? NULL : c->script, err) < 0)
+	    wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "script", c->clear_script ? NULL : c->script,
+			  err) < 0)
 		goto out;
 	if (c->uuid && wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "uuid", c->uuid, err) < 0)
 		goto out;
@@ -334,7 +338,8 @@ static int change_locked(const char *name, const struct wpar_change *c,
 			goto out;
 		}
 		if (p.n_new_dirs || p.n_delete) {
-			wpar_error_input(err, "-n: rename the WPAR and change its file systems in two separate commands");
+			wpar_error_input(err, "-n: rename the WPAR and change its file systems in "
+					      "two separate commands");
 			goto out;
 		}
 		if (rename_wpar(spec, name, c->new_name, &moved_root, err) < 0)

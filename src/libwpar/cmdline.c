@@ -22,7 +22,10 @@ bool wpar_accept_not_option(const char *word)
 	return word[0] != '-' && !wpar_cmdline_is_attr_word(word);
 }
 
-bool wpar_accept_abs_path(const char *word) { return word[0] == '/'; }
+bool wpar_accept_abs_path(const char *word)
+{
+	return word[0] == '/';
+}
 
 bool wpar_accept_uuid(const char *word)
 {
@@ -36,8 +39,7 @@ bool wpar_accept_uuid(const char *word)
 	return true;
 }
 
-static const struct wpar_optdef *find_def(const struct wpar_optdef *defs,
-					  size_t n, char flag)
+static const struct wpar_optdef *find_def(const struct wpar_optdef *defs, size_t n, char flag)
 {
 	for (size_t i = 0; i < n; i++)
 		if (defs[i].flag == flag)
@@ -62,14 +64,12 @@ static void add_word(struct wpar_opt *o, const char *w)
 
 static void add_operand(struct wpar_cmdline *cl, const char *w)
 {
-	cl->operands = xrealloc(cl->operands,
-				(cl->n_operands + 1) * sizeof(char *));
+	cl->operands = xrealloc(cl->operands, (cl->n_operands + 1) * sizeof(char *));
 	cl->operands[cl->n_operands++] = xstrdup(w);
 }
 
-int wpar_cmdline_parse(int argc, char **argv, const struct wpar_optdef *defs,
-		       size_t n_defs, bool stop_at_operand,
-		       struct wpar_cmdline *out, wpar_error_t *err)
+int wpar_cmdline_parse(int argc, char **argv, const struct wpar_optdef *defs, size_t n_defs,
+		       bool stop_at_operand, struct wpar_cmdline *out, wpar_error_t *err)
 {
 	struct wpar_cmdline cl = {0};
 	int i = 1;
@@ -102,13 +102,13 @@ int wpar_cmdline_parse(int argc, char **argv, const struct wpar_optdef *defs,
 					if (!wpar_cmdline_is_attr_word(p + 1)) {
 						wpar_cmdline_release(&cl);
 						return wpar_error_input(
-							err, "-%c: '%s' is not of the form attribute=value",
-							*p, p + 1);
+						    err,
+						    "-%c: '%s' is not of the form attribute=value",
+						    *p, p + 1);
 					}
 					add_word(o, p + 1);
 				}
-				while (i + 1 < argc &&
-				       wpar_cmdline_is_attr_word(argv[i + 1]))
+				while (i + 1 < argc && wpar_cmdline_is_attr_word(argv[i + 1]))
 					add_word(o, argv[++i]);
 				break;
 			}
@@ -119,9 +119,8 @@ int wpar_cmdline_parse(int argc, char **argv, const struct wpar_optdef *defs,
 			const char *arg = NULL;
 			if (p[1] != '\0') {
 				arg = p + 1;
-			} else if (i + 1 < argc &&
-				   (d->kind != WPAR_OPT_OPTARG ||
-				    (d->accept && d->accept(argv[i + 1])))) {
+			} else if (i + 1 < argc && (d->kind != WPAR_OPT_OPTARG ||
+						    (d->accept && d->accept(argv[i + 1])))) {
 				arg = argv[++i];
 			}
 			if (arg == NULL && d->kind != WPAR_OPT_OPTARG) {

@@ -26,8 +26,8 @@ struct wpar_optdef {
 
 struct wpar_opt {
 	char flag;
-	char *arg;     /* WPAR_OPT_ARG / OPTARG (NULL when absent) */
-	char **words;  /* WPAR_OPT_ATTRS */
+	char *arg;    /* WPAR_OPT_ARG / OPTARG (NULL when absent) */
+	char **words; /* WPAR_OPT_ATTRS */
 	size_t n_words;
 };
 
@@ -40,9 +40,8 @@ struct wpar_cmdline {
 
 /* With stop_at_operand, the first operand ends option parsing (wparexec's
  * command and its arguments).  "--" always does. */
-int wpar_cmdline_parse(int argc, char **argv, const struct wpar_optdef *defs,
-		       size_t n_defs, bool stop_at_operand,
-		       struct wpar_cmdline *out, wpar_error_t *err);
+int wpar_cmdline_parse(int argc, char **argv, const struct wpar_optdef *defs, size_t n_defs,
+		       bool stop_at_operand, struct wpar_cmdline *out, wpar_error_t *err);
 void wpar_cmdline_release(struct wpar_cmdline *cl);
 
 /* Looks up the last occurrence of a flag; NULL when not given. */

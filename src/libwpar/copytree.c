@@ -61,8 +61,7 @@ static void link_grow(struct link_map *m)
 }
 
 /* Returns the recorded path, or records `rel` and returns NULL. */
-static const char *link_seen(struct link_map *m, const struct stat *st,
-			     const char *rel)
+static const char *link_seen(struct link_map *m, const struct stat *st, const char *rel)
 {
 	if (2 * (m->n + 1) > m->cap)
 		link_grow(m);
@@ -144,33 +143,36 @@ static int copy_xattrs(int sfd, int dfd, const char *rel, wpar_error_t *err)
 	}
 	if (len < 0)
 		return errno == ENOTSUP ? 0
-				       : wpar_error_errno(err, "cannot list "
-							  "extended attributes of %s",
-							  rel);
+					: wpar_error_errno(err,
+							   "cannot list "
+							   "extended attributes of %s",
+							   rel);
 	for (char *name = names; name < names + len; name += strlen(name) + 1) {
 		char value[65536]; /* the largest value Linux allows */
 		ssize_t vlen = fgetxattr(sfd, name, value, sizeof(value));
 		if (vlen < 0) {
 			if (errno == ENODATA || errno == ENOTSUP)
 				continue;
-			return wpar_error_errno(err, "cannot read attribute "
-						"%s of %s", name, rel);
+			return wpar_error_errno(err,
+						"cannot read attribute "
+						"%s of %s",
+						name, rel);
 		}
 		if (fsetxattr(dfd, name, value, (size_t)vlen, 0) < 0 &&
 		    !xattr_set_unsupported(errno))
-			return wpar_error_errno(err, "cannot set attribute "
-						"%s on %s", name, rel);
+			return wpar_error_errno(err,
+						"cannot set attribute "
+						"%s on %s",
+						name, rel);
 	}
 	return 0;
 }
 
 /* Owner before mode (chown clears set-id bits), attributes after both
  * (chown drops security.capability), times last. */
-static int apply_meta(int sfd, int dfd, const struct stat *st,
-		      const char *rel, wpar_error_t *err)
+static int apply_meta(int sfd, int dfd, const struct stat *st, const char *rel, wpar_error_t *err)
 {
-	if ((st->st_uid != 0 || st->st_gid != 0) &&
-	    fchown(dfd, st->st_uid, st->st_gid) < 0)
+	if ((st->st_uid != 0 || st->st_gid != 0) && fchown(dfd, st->st_uid, st->st_gid) < 0)
 		return wpar_error_errno(err, "cannot set the owner of %s", rel);
 	if (fchmod(dfd, st->st_mode & 07777) < 0)
 		return wpar_error_errno(err, "cannot set the mode of %s", rel);
@@ -182,14 +184,11 @@ static int apply_meta(int sfd, int dfd, const struct stat *st,
 	return 0;
 }
 
-static int copy_rw(int sfd, int dfd, off_t off, off_t end, const char *rel,
-		   wpar_error_t *err)
+static int copy_rw(int sfd, int dfd, off_t off, off_t end, const char *rel, wpar_error_t *err)
 {
 	char buf[1 << 16];
 	while (off < end) {
-		size_t want = (size_t)(end - off) < sizeof(buf)
-				      ? (size_t)(end - off)
-				      : sizeof(buf);
+		size_t want = (size_t)(end - off) < sizeof(buf) ? (size_t)(end - off) : sizeof(buf);
 		ssize_t n = pread(sfd, buf, want, off);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -198,13 +197,11 @@ static int copy_rw(int sfd, int dfd, off_t off, off_t end, const char *rel,
 		if (n == 0)
 			break; /* the source shrank while we copied */
 		for (ssize_t done = 0; done < n;) {
-			ssize_t w = pwrite(dfd, buf + done, (size_t)(n - done),
-					   off + done);
+			ssize_t w = pwrite(dfd, buf + done, (size_t)(n - done), off + done);
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0)
-				return wpar_error_errno(err, "cannot write %s",
-							rel);
+				return wpar_error_errno(err, "cannot write %s", rel);
 			done += w;
 		}
 		off += n;
@@ -234,16 +231,14 @@ static int copy_sendfile(int sfd, int dfd, off_t *off, off_t end)
 
 static bool copy_range_unsupported(int e)
 {
-	return e == EXDEV || e == EOPNOTSUPP || e == ENOSYS || e == EINVAL ||
-	       e == EBADF;
+	return e == EXDEV || e == EOPNOTSUPP || e == ENOSYS || e == EINVAL || e == EBADF;
 }
 
 /* One extent [off, end) of the file. */
-static int copy_extent(struct copy_ctx *c, int sfd, int dfd, off_t off,
-		       off_t end, const char *rel, wpar_error_t *err)
+static int copy_extent(struct copy_ctx *c, int sfd, int dfd, off_t off, off_t end, const char *rel,
+		       wpar_error_t *err)
 {
-	while (off < end && !__atomic_load_n(&c->no_copy_range,
-					     __ATOMIC_RELAXED)) {
+	while (off < end && !__atomic_load_n(&c->no_copy_range, __ATOMIC_RELAXED)) {
 		loff_t in = off, out = off;
 		size_t want = (size_t)(end - off);
 		if (want > (1u << 30))
@@ -270,8 +265,8 @@ static int copy_extent(struct copy_ctx *c, int sfd, int dfd, off_t off,
 	return copy_rw(sfd, dfd, off, end, rel, err);
 }
 
-static int copy_data(struct copy_ctx *c, int sfd, int dfd,
-		     const struct stat *st, const char *rel, wpar_error_t *err)
+static int copy_data(struct copy_ctx *c, int sfd, int dfd, const struct stat *st, const char *rel,
+		     wpar_error_t *err)
 {
 	if (st->st_size == 0)
 		return 0;
@@ -364,8 +359,7 @@ static void workers_start(struct copy_ctx *c, unsigned wanted)
 	c->threads = xcalloc(wanted, sizeof(*c->threads));
 	for (unsigned i = 0; i < wanted; i++) {
 		/* Fewer threads than asked for still copies correctly. */
-		if (pthread_create(&c->threads[c->n_threads], NULL, copy_worker,
-				   c) == 0)
+		if (pthread_create(&c->threads[c->n_threads], NULL, copy_worker, c) == 0)
 			c->n_threads++;
 	}
 }
@@ -384,75 +378,61 @@ static void workers_finish(struct copy_ctx *c)
 	pthread_mutex_destroy(&c->lock);
 }
 
-static int copy_regular(struct copy_ctx *c, int psfd, const char *sname,
-			int pdfd, const char *dname, const struct stat *st,
-			wpar_error_t *err)
+static int copy_regular(struct copy_ctx *c, int psfd, const char *sname, int pdfd,
+			const char *dname, const struct stat *st, wpar_error_t *err)
 {
 	const char *rel = rel_or_dot(c);
 	if (st->st_nlink > 1 && c->dst_root >= 0) {
 		const char *first = link_seen(&c->links, st, rel);
 		if (first) {
 			if (linkat(c->dst_root, first, pdfd, dname, 0) < 0)
-				return wpar_error_errno(err, "cannot link %s to %s",
-							rel, first);
+				return wpar_error_errno(err, "cannot link %s to %s", rel, first);
 			return 0;
 		}
 	}
-	int sfd = openat(psfd, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-				      O_NOATIME);
+	int sfd = openat(psfd, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
 	if (sfd < 0 && errno == EPERM)
 		sfd = openat(psfd, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (sfd < 0)
 		return wpar_error_errno(err, "cannot open %s/%s", c->src, rel);
-	int dfd = openat(pdfd, dname,
-			 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			 0600);
+	int dfd = openat(pdfd, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (dfd < 0) {
 		int saved = errno;
 		close(sfd);
-		return wpar_error_make(err, saved, "cannot create %s/%s",
-				       c->dst, rel);
+		return wpar_error_make(err, saved, "cannot create %s/%s", c->dst, rel);
 	}
 	job_submit(c, (struct copy_job){sfd, dfd, *st, xstrdup(rel)});
 	return 0;
 }
 
-static int copy_symlink(struct copy_ctx *c, int psfd, const char *sname,
-			int pdfd, const char *dname, const struct stat *st,
-			wpar_error_t *err)
+static int copy_symlink(struct copy_ctx *c, int psfd, const char *sname, int pdfd,
+			const char *dname, const struct stat *st, wpar_error_t *err)
 {
 	char target[PATH_MAX];
 	ssize_t n = readlinkat(psfd, sname, target, sizeof(target) - 1);
 	if (n < 0)
-		return wpar_error_errno(err, "cannot read link %s/%s", c->src,
-					rel_or_dot(c));
+		return wpar_error_errno(err, "cannot read link %s/%s", c->src, rel_or_dot(c));
 	target[n] = '\0';
 	if (symlinkat(target, pdfd, dname) < 0)
-		return wpar_error_errno(err, "cannot create link %s/%s", c->dst,
-					rel_or_dot(c));
+		return wpar_error_errno(err, "cannot create link %s/%s", c->dst, rel_or_dot(c));
 	if ((st->st_uid != 0 || st->st_gid != 0) &&
-	    fchownat(pdfd, dname, st->st_uid, st->st_gid,
-		     AT_SYMLINK_NOFOLLOW) < 0)
-		return wpar_error_errno(err, "cannot set the owner of %s",
-					rel_or_dot(c));
+	    fchownat(pdfd, dname, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return wpar_error_errno(err, "cannot set the owner of %s", rel_or_dot(c));
 	struct timespec times[2] = {st->st_atim, st->st_mtim};
 	utimensat(pdfd, dname, times, AT_SYMLINK_NOFOLLOW);
 	return 0;
 }
 
-static int copy_special(struct copy_ctx *c, int pdfd, const char *dname,
-			const struct stat *st, wpar_error_t *err)
+static int copy_special(struct copy_ctx *c, int pdfd, const char *dname, const struct stat *st,
+			wpar_error_t *err)
 {
 	if (S_ISSOCK(st->st_mode))
 		return 0; /* whoever listens on it creates it again */
 	if (mknodat(pdfd, dname, st->st_mode & (S_IFMT | 07777), st->st_rdev) < 0)
-		return wpar_error_errno(err, "cannot create %s/%s", c->dst,
-					rel_or_dot(c));
-	if (fchownat(pdfd, dname, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) <
-		    0 ||
+		return wpar_error_errno(err, "cannot create %s/%s", c->dst, rel_or_dot(c));
+	if (fchownat(pdfd, dname, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    fchmodat(pdfd, dname, st->st_mode & 07777, 0) < 0)
-		return wpar_error_errno(err, "cannot set the owner or mode of %s",
-					rel_or_dot(c));
+		return wpar_error_errno(err, "cannot set the owner or mode of %s", rel_or_dot(c));
 	struct timespec times[2] = {st->st_atim, st->st_mtim};
 	utimensat(pdfd, dname, times, AT_SYMLINK_NOFOLLOW);
 	return 0;
@@ -472,20 +452,17 @@ static bool below_mount(const struct copy_ctx *c, const struct stat *st)
 	return false;
 }
 
-static int copy_entry(struct copy_ctx *c, int psfd, const char *sname,
-		      int pdfd, const char *dname, const struct stat *st,
-		      wpar_error_t *err);
+static int copy_entry(struct copy_ctx *c, int psfd, const char *sname, int pdfd, const char *dname,
+		      const struct stat *st, wpar_error_t *err);
 
-static int copy_dir_entries(struct copy_ctx *c, int sfd, int dfd,
-			    wpar_error_t *err)
+static int copy_dir_entries(struct copy_ctx *c, int sfd, int dfd, wpar_error_t *err)
 {
 	int fd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	if (d == NULL) {
 		if (fd >= 0)
 			close(fd);
-		return wpar_error_errno(err, "cannot read directory %s/%s",
-					c->src, rel_or_dot(c));
+		return wpar_error_errno(err, "cannot read directory %s/%s", c->src, rel_or_dot(c));
 	}
 	int r = 0;
 	struct dirent *de;
@@ -499,42 +476,37 @@ static int copy_dir_entries(struct copy_ctx *c, int sfd, int dfd,
 		struct stat st;
 		if (fstatat(sfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			r = errno == ENOENT ? 0 /* vanished meanwhile */
-					    : wpar_error_errno(err, "cannot stat "
+					    : wpar_error_errno(err,
+							       "cannot stat "
 							       "%s/%s",
 							       c->src, c->rel.buf);
-		else if (!(c->opts->exclude &&
-			   c->opts->exclude(c->rel.buf, &st, c->opts->data)))
-			r = copy_entry(c, sfd, de->d_name, dfd, de->d_name, &st,
-				       err);
+		else if (!(c->opts->exclude && c->opts->exclude(c->rel.buf, &st, c->opts->data)))
+			r = copy_entry(c, sfd, de->d_name, dfd, de->d_name, &st, err);
 		if (__atomic_load_n(&c->failed, __ATOMIC_RELAXED) && r == 0)
 			r = -1; /* a worker failed; its error is reported */
 		c->rel.len = mark;
 		c->rel.buf[mark] = '\0';
 	}
 	if (r == 0 && errno != 0)
-		r = wpar_error_errno(err, "cannot read directory %s/%s", c->src,
-				     rel_or_dot(c));
+		r = wpar_error_errno(err, "cannot read directory %s/%s", c->src, rel_or_dot(c));
 	closedir(d);
 	return r;
 }
 
-static int copy_dir(struct copy_ctx *c, int psfd, const char *sname, int pdfd,
-		    const char *dname, const struct stat *st, bool top,
-		    wpar_error_t *err)
+static int copy_dir(struct copy_ctx *c, int psfd, const char *sname, int pdfd, const char *dname,
+		    const struct stat *st, bool top, wpar_error_t *err)
 {
 	if (mkdirat(pdfd, dname, 0700) < 0 && !(top && errno == EEXIST))
-		return wpar_error_errno(err, "cannot create directory %s/%s",
-					c->dst, rel_or_dot(c));
-	cleanup_close int dfd = openat(pdfd, dname, O_RDONLY | O_DIRECTORY |
-							    O_NOFOLLOW | O_CLOEXEC);
+		return wpar_error_errno(err, "cannot create directory %s/%s", c->dst,
+					rel_or_dot(c));
+	cleanup_close int dfd =
+	    openat(pdfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
-		return wpar_error_errno(err, "cannot open directory %s/%s",
-					c->dst, rel_or_dot(c));
-	cleanup_close int sfd = openat(psfd, sname, O_RDONLY | O_DIRECTORY |
-							    O_NOFOLLOW | O_CLOEXEC);
+		return wpar_error_errno(err, "cannot open directory %s/%s", c->dst, rel_or_dot(c));
+	cleanup_close int sfd =
+	    openat(psfd, sname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sfd < 0)
-		return wpar_error_errno(err, "cannot open directory %s/%s",
-					c->src, rel_or_dot(c));
+		return wpar_error_errno(err, "cannot open directory %s/%s", c->src, rel_or_dot(c));
 	if (top)
 		c->dst_root = dfd;
 	bool descend = top || !(c->opts->one_file_system && below_mount(c, st));
@@ -544,9 +516,8 @@ static int copy_dir(struct copy_ctx *c, int psfd, const char *sname, int pdfd,
 	return apply_meta(sfd, dfd, st, rel_or_dot(c), err);
 }
 
-static int copy_entry(struct copy_ctx *c, int psfd, const char *sname,
-		      int pdfd, const char *dname, const struct stat *st,
-		      wpar_error_t *err)
+static int copy_entry(struct copy_ctx *c, int psfd, const char *sname, int pdfd, const char *dname,
+		      const struct stat *st, wpar_error_t *err)
 {
 	switch (st->st_mode & S_IFMT) {
 	case S_IFDIR:
@@ -560,37 +531,31 @@ static int copy_entry(struct copy_ctx *c, int psfd, const char *sname,
 	}
 }
 
-static int copy_top(struct copy_ctx *c, const struct stat *st,
-		    wpar_error_t *err)
+static int copy_top(struct copy_ctx *c, const struct stat *st, wpar_error_t *err)
 {
 	if (S_ISDIR(st->st_mode))
-		return copy_dir(c, AT_FDCWD, c->src, AT_FDCWD, c->dst, st, true,
-				err);
+		return copy_dir(c, AT_FDCWD, c->src, AT_FDCWD, c->dst, st, true, err);
 	return copy_entry(c, AT_FDCWD, c->src, AT_FDCWD, c->dst, st, err);
 }
 
-int wpar_copytree(const char *src, const char *dst,
-		  const struct wpar_copy_opts *opts, wpar_error_t *err)
+int wpar_copytree(const char *src, const char *dst, const struct wpar_copy_opts *opts,
+		  wpar_error_t *err)
 {
 	static const struct wpar_copy_opts defaults = {0};
-	struct copy_ctx c = {.opts = opts ? opts : &defaults,
-			     .src = src,
-			     .dst = dst,
-			     .dst_root = -1};
+	struct copy_ctx c = {
+	    .opts = opts ? opts : &defaults, .src = src, .dst = dst, .dst_root = -1};
 	struct stat st;
 	if (lstat(src, &st) < 0)
 		return wpar_error_errno(err, "cannot copy %s", src);
 	c.src_dev = st.st_dev;
 	if (c.opts->one_file_system && S_ISDIR(st.st_mode)) {
 		cleanup_free char *real = realpath(src, NULL);
-		if (real && wpar_mounts_under(real, &c.mounts, &c.n_mounts,
-					      err) < 0)
+		if (real && wpar_mounts_under(real, &c.mounts, &c.n_mounts, err) < 0)
 			return -1;
 		/* Compared with paths built from `src`, so the mount points
 		 * are rebased when src is not canonical. */
 		for (size_t i = 0; real && i < c.n_mounts; i++) {
-			char *rebased = xasprintf("%s%s", src,
-						  c.mounts[i] + strlen(real));
+			char *rebased = xasprintf("%s%s", src, c.mounts[i] + strlen(real));
 			free(c.mounts[i]);
 			c.mounts[i] = rebased;
 		}
@@ -646,18 +611,14 @@ static int rm_check_same_mount(struct rm_ctx *r, int fd, wpar_error_t *err)
 
 static int rm_entries(struct rm_ctx *r, int fd, wpar_error_t *err);
 
-static int rm_entry(struct rm_ctx *r, int dfd, const char *name,
-		    wpar_error_t *err)
+static int rm_entry(struct rm_ctx *r, int dfd, const char *name, wpar_error_t *err)
 {
 	struct stat st;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0
-				       : wpar_error_errno(err, "cannot stat %s",
-							  r->path.buf);
+		return errno == ENOENT ? 0 : wpar_error_errno(err, "cannot stat %s", r->path.buf);
 	if (!S_ISDIR(st.st_mode)) {
 		if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
-			return wpar_error_errno(err, "cannot remove %s",
-						r->path.buf);
+			return wpar_error_errno(err, "cannot remove %s", r->path.buf);
 		return 0;
 	}
 	if (st.st_dev != r->dev)
@@ -665,8 +626,7 @@ static int rm_entry(struct rm_ctx *r, int dfd, const char *name,
 					"refusing to remove %s: a file system "
 					"is mounted there",
 					r->path.buf);
-	int cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					    O_CLOEXEC);
+	int cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (cfd < 0)
 		return wpar_error_errno(err, "cannot open %s", r->path.buf);
 	if (rm_check_same_mount(r, cfd, err) < 0) {
@@ -709,9 +669,7 @@ int wpar_remove_tree(const char *path, wpar_error_t *err)
 {
 	struct stat st;
 	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0
-				       : wpar_error_errno(err, "cannot stat %s",
-							  path);
+		return errno == ENOENT ? 0 : wpar_error_errno(err, "cannot stat %s", path);
 	if (!S_ISDIR(st.st_mode)) {
 		if (unlink(path) < 0 && errno != ENOENT)
 			return wpar_error_errno(err, "cannot remove %s", path);

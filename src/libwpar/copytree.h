@@ -33,8 +33,8 @@ struct wpar_copy_opts {
  * file system can, else copied in the kernel with copy_file_range; holes
  * of sparse files are kept.  Nothing is fsync'ed: callers that need the
  * copy on disk call syncfs() once. */
-int wpar_copytree(const char *src, const char *dst,
-		  const struct wpar_copy_opts *opts, wpar_error_t *err);
+int wpar_copytree(const char *src, const char *dst, const struct wpar_copy_opts *opts,
+		  wpar_error_t *err);
 
 /* Removes `path` and everything below it.  Symlinks are removed, never
  * followed.  Fails, without removing anything, when a file system is

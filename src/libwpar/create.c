@@ -45,9 +45,10 @@ int wpar_spec_fill_defaults(struct wpar_spec *spec, wpar_error_t *err)
 		return wpar_error_input(err, "no workload partition name given (-n)");
 	if (g->hostname == NULL) {
 		if (wpar_hostname_check(g->name, NULL) < 0)
-			return wpar_error_input(
-				err, "the name %s is not a valid host name, so it cannot be the WPAR's host name; give one with -h",
-				g->name);
+			return wpar_error_input(err,
+						"the name %s is not a valid host name, so it "
+						"cannot be the WPAR's host name; give one with -h",
+						g->name);
 		g->hostname = xstrdup(g->name);
 	}
 	if (g->directory == NULL)
@@ -101,8 +102,7 @@ void wpar_spec_make_template(struct wpar_spec *spec)
 	cleanup_free char *ours = xasprintf("%s/wpars/", wpar_paths()->statedir);
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		struct wpar_mount *m = &spec->mounts[i];
-		if (is_image_vfs(m->vfs) && m->dev &&
-		    strncmp(m->dev, ours, strlen(ours)) == 0) {
+		if (is_image_vfs(m->vfs) && m->dev && strncmp(m->dev, ours, strlen(ours)) == 0) {
 			free(m->dev);
 			m->dev = NULL;
 		}
@@ -112,14 +112,12 @@ void wpar_spec_make_template(struct wpar_spec *spec)
 /* Directories of the host that can never be a WPAR's root. */
 static bool is_reserved_host_dir(const char *dir)
 {
-	static const char *exact[] = {"/", "/usr", "/etc", "/var", "/opt",
-				      "/home", "/root", "/run", "/tmp", "/boot",
-				      "/bin", "/sbin", "/lib", "/lib32",
-				      "/lib64", "/libx32", "/srv", "/mnt",
+	static const char *exact[] = {"/",      "/usr",     "/etc",     "/var",    "/opt", "/home",
+				      "/root",  "/run",     "/tmp",     "/boot",   "/bin", "/sbin",
+				      "/lib",   "/lib32",   "/lib64",   "/libx32", "/srv", "/mnt",
 				      "/media", "/var/lib", "/var/log", "/wpars"};
-	static const char *under[] = {"/proc", "/sys", "/dev", "/usr/", "/etc/",
-				      "/boot/", "/bin/", "/sbin/", "/lib/",
-				      "/lib64/"};
+	static const char *under[] = {"/proc",  "/sys",  "/dev",   "/usr/", "/etc/",
+				      "/boot/", "/bin/", "/sbin/", "/lib/", "/lib64/"};
 	for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
 		if (strcmp(dir, exact[i]) == 0)
 			return true;
@@ -131,8 +129,7 @@ static bool is_reserved_host_dir(const char *dir)
 
 static bool path_is_canonical(const char *p)
 {
-	if (p[0] != '/' || strstr(p, "//") || strstr(p, "/./") ||
-	    strstr(p, "/../"))
+	if (p[0] != '/' || strstr(p, "//") || strstr(p, "/./") || strstr(p, "/../"))
 		return false;
 	size_t len = strlen(p);
 	if (len > 1 && p[len - 1] == '/')
@@ -160,54 +157,56 @@ static int check_parent(const char *dir, bool force, wpar_error_t *err)
 		return 0;
 	struct stat st;
 	if (lstat(parent, &st) < 0)
-		return errno == ENOENT ? 0
-				       : wpar_error_errno(err, "cannot examine %s", parent);
+		return errno == ENOENT ? 0 : wpar_error_errno(err, "cannot examine %s", parent);
 	if (!S_ISDIR(st.st_mode))
 		return wpar_error_input(err, "%s is not a directory", parent);
 	char real[PATH_MAX];
 	if (realpath(parent, real) == NULL)
 		return wpar_error_errno(err, "cannot resolve %s", parent);
 	if (strcmp(real, parent) != 0)
-		return wpar_error_input(
-			err, "the path %s goes through a symbolic link (it resolves to %s); give the real path",
-			parent, real);
+		return wpar_error_input(err,
+					"the path %s goes through a symbolic link (it resolves to "
+					"%s); give the real path",
+					parent, real);
 	if ((st.st_uid != 0 || (st.st_mode & 077) != 0) && !force)
 		return wpar_error_input(
-			err,
-			"the parent directory %s must be owned by root and closed to other users (mode 0700), so that host users cannot reach the WPAR's files; fix it or use -F",
-			parent);
+		    err,
+		    "the parent directory %s must be owned by root and closed to other users (mode "
+		    "0700), so that host users cannot reach the WPAR's files; fix it or use -F",
+		    parent);
 	return 0;
 }
 
-static int check_root_directory(const struct wpar_spec *spec,
-				const struct wpar_create_opts *o, bool preserving,
-				wpar_error_t *err)
+static int check_root_directory(const struct wpar_spec *spec, const struct wpar_create_opts *o,
+				bool preserving, wpar_error_t *err)
 {
 	const char *dir = spec->general.directory;
 	const char *name = spec->general.name;
 	if (!path_is_canonical(dir))
-		return wpar_error_input(
-			err, "the directory '%s' must be an absolute path without '.', '..', '//' or a trailing '/'",
-			dir);
+		return wpar_error_input(err,
+					"the directory '%s' must be an absolute path without '.', "
+					"'..', '//' or a trailing '/'",
+					dir);
 	if (is_reserved_host_dir(dir))
-		return wpar_error_input(
-			err, "the directory %s belongs to the global environment and cannot be a WPAR's root",
-			dir);
+		return wpar_error_input(err,
+					"the directory %s belongs to the global environment and "
+					"cannot be a WPAR's root",
+					dir);
 	struct stat st;
 	if (lstat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
-			return wpar_error_input(err, "%s exists and is not a directory",
-						dir);
+			return wpar_error_input(err, "%s exists and is not a directory", dir);
 		if (!preserving && !dir_is_empty(dir))
-			return wpar_error_input(
-				err, "the directory %s is not empty; give an empty or new directory, or -p to use its existing content",
-				dir);
+			return wpar_error_input(err,
+						"the directory %s is not empty; give an empty or "
+						"new directory, or -p to use its existing content",
+						dir);
 	} else if (errno != ENOENT) {
 		return wpar_error_errno(err, "cannot examine %s", dir);
 	} else if (preserving && o->preserve_name == NULL) {
 		return wpar_error_input(
-			err, "-p: the directory %s does not exist, so there is nothing to preserve",
-			dir);
+		    err, "-p: the directory %s does not exist, so there is nothing to preserve",
+		    dir);
 	}
 	char **names;
 	size_t n;
@@ -224,8 +223,8 @@ static int check_root_directory(const struct wpar_spec *spec,
 		if (od && wpar_spec_type(other) == WPAR_SYSTEM &&
 		    (is_inside(dir, od) || is_inside(od, dir)))
 			r = wpar_error_input(
-				err, "the directory %s overlaps the root %s of workload partition %s",
-				dir, od, names[i]);
+			    err, "the directory %s overlaps the root %s of workload partition %s",
+			    dir, od, names[i]);
 		wpar_spec_free(other);
 	}
 	wpar_names_free(names, n);
@@ -234,9 +233,8 @@ static int check_root_directory(const struct wpar_spec *spec,
 	return r;
 }
 
-int wpar_create_check(const struct wpar_spec *spec,
-		      const struct wpar_create_opts *o, bool write_only,
-		      wpar_error_t *err)
+int wpar_create_check(const struct wpar_spec *spec, const struct wpar_create_opts *o,
+		      bool write_only, wpar_error_t *err)
 {
 	const struct wpar_general *g = &spec->general;
 	if (wpar_name_check(g->name, err) < 0)
@@ -247,16 +245,16 @@ int wpar_create_check(const struct wpar_spec *spec,
 		return -1;
 	if (wpar_spec_flag(g->rootvgwpar))
 		return wpar_error_input(
-			err, "rootvg WPARs (-D ... rootvg=yes) are not supported in this release");
+		    err, "rootvg WPARs (-D ... rootvg=yes) are not supported in this release");
 	if (write_only)
 		return 0;
 	if (wpar_spec_type(spec) == WPAR_APPLICATION)
 		return wpar_error_input(
-			err, "the spec describes an application WPAR (it has an application); use wparexec");
+		    err,
+		    "the spec describes an application WPAR (it has an application); use wparexec");
 	if (wpar_store_exists(g->name))
 		return wpar_error_input(
-			err, "0960-325 A workload partition called %s already exists.",
-			g->name);
+		    err, "0960-325 A workload partition called %s already exists.", g->name);
 	bool preserving = wpar_spec_flag(g->preserve);
 	if (check_root_directory(spec, o, preserving, err) < 0)
 		return -1;
@@ -267,8 +265,8 @@ int wpar_create_check(const struct wpar_spec *spec,
 	return 0;
 }
 
-int wpar_run_script(const char *script, const char *name, const char *dir,
-		    const char *extra_arg, wpar_error_t *err)
+int wpar_run_script(const char *script, const char *name, const char *dir, const char *extra_arg,
+		    wpar_error_t *err)
 {
 	struct stat st;
 	if (stat(script, &st) < 0)
@@ -280,8 +278,7 @@ int wpar_run_script(const char *script, const char *name, const char *dir,
 	if (pid < 0)
 		return wpar_error_errno(err, "cannot fork to run %s", script);
 	if (pid == 0) {
-		char *argv[] = {(char *)script, (char *)name, (char *)dir,
-				(char *)extra_arg, NULL};
+		char *argv[] = {(char *)script, (char *)name, (char *)dir, (char *)extra_arg, NULL};
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -310,7 +307,7 @@ struct creation {
 };
 
 static void progress(const struct creation *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void progress(const struct creation *c, const char *fmt, ...)
 {
 	if (c->o->progress == NULL)
@@ -375,13 +372,12 @@ static int run_postscript(struct creation *c, wpar_error_t *err)
 	if (script == NULL)
 		return 0;
 	wpar_error_t serr = NULL;
-	int rc = wpar_run_script(script, c->spec->general.name,
-				 c->spec->general.directory, NULL, &serr);
+	int rc =
+	    wpar_run_script(script, c->spec->general.name, c->spec->general.directory, NULL, &serr);
 	/* AIX: a failing post-installation script only warns. */
 	if (rc != 0)
-		fprintf(stderr, "mkwpar: warning: the post-installation script %s %s%s%d\n",
-			script, serr ? serr->msg : "exited with status",
-			serr ? "; status " : " ", rc);
+		fprintf(stderr, "mkwpar: warning: the post-installation script %s %s%s%d\n", script,
+			serr ? serr->msg : "exited with status", serr ? "; status " : " ", rc);
 	wpar_error_release(&serr);
 	return 0;
 }
@@ -421,9 +417,8 @@ static int create_steps(struct creation *c, wpar_error_t *err)
 	struct wpar_spec *spec = c->spec;
 	if (wpar_step("rootdir", err) < 0 || make_root(c, err) < 0)
 		return -1;
-	if (c->o->preserve_name &&
-	    (wpar_step("adopt", err) < 0 ||
-	     wpar_preserve_adopt(spec, c->o->preserve_name, err) < 0))
+	if (c->o->preserve_name && (wpar_step("adopt", err) < 0 ||
+				    wpar_preserve_adopt(spec, c->o->preserve_name, err) < 0))
 		return -1;
 	if (wpar_step("images", err) < 0 || wpar_fs_create_images(spec, err) < 0 ||
 	    wpar_store_save(spec, err) < 0)
@@ -435,16 +430,16 @@ static int create_steps(struct creation *c, wpar_error_t *err)
 		return -1;
 	if (!c->preserving) {
 		struct wpar_populate_opts po = {
-			.copy_nameres = c->o->copy_nameres,
-			.root_password_hash = c->o->root_password_hash,
+		    .copy_nameres = c->o->copy_nameres,
+		    .root_password_hash = c->o->root_password_hash,
 		};
 		progress(c, "mkwpar: Populating file systems...\n");
 		if (wpar_step("populate", err) < 0 ||
 		    wpar_rootfs_populate(spec, c->plan, &po, err) < 0)
 			return -1;
 	} else if (c->o->root_password_hash &&
-		   wpar_rootfs_set_root_password(spec->general.directory,
-						 c->o->root_password_hash, err) < 0) {
+		   wpar_rootfs_set_root_password(spec->general.directory, c->o->root_password_hash,
+						 err) < 0) {
 		return -1;
 	}
 	if (wpar_step("postscript", err) < 0 || run_postscript(c, err) < 0)
@@ -460,8 +455,7 @@ static int create_steps(struct creation *c, wpar_error_t *err)
 	return 0;
 }
 
-int wpar_create(struct wpar_spec *spec, const struct wpar_create_opts *o,
-		wpar_error_t *err)
+int wpar_create(struct wpar_spec *spec, const struct wpar_create_opts *o, wpar_error_t *err)
 {
 	struct creation c = {.spec = spec, .o = o};
 	c.preserving = wpar_spec_flag(spec->general.preserve);
@@ -475,8 +469,10 @@ int wpar_create(struct wpar_spec *spec, const struct wpar_create_opts *o,
 		undo(&c);
 	wpar_fs_plan_free(c.plan);
 	if (r == 0)
-		progress(&c, "Workload partition %s created successfully.\n"
-			     "mkwpar: 0960-390 To start the workload partition, execute the following as root: startwpar [-v] %s\n",
+		progress(&c,
+			 "Workload partition %s created successfully.\n"
+			 "mkwpar: 0960-390 To start the workload partition, execute the following "
+			 "as root: startwpar [-v] %s\n",
 			 spec->general.name, spec->general.name);
 	wpar_signals_restore(&guard);
 	return r;

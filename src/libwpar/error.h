@@ -20,7 +20,7 @@ typedef struct wpar_error *wpar_error_t;
 /* Sets *err (if err is non-NULL and *err is NULL) and returns -1.  When
  * `status` is non-zero, ": strerror(status)" is appended to the message. */
 int wpar_error_make(wpar_error_t *err, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Same, with errno as the status. */
 #define wpar_error_errno(err, ...) wpar_error_make((err), errno, __VA_ARGS__)
@@ -29,7 +29,7 @@ int wpar_error_make(wpar_error_t *err, int status, const char *fmt, ...)
 
 /* Prepends "context: " to the message of an existing error; returns -1. */
 int wpar_error_prefix(wpar_error_t *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 void wpar_error_release(wpar_error_t *err);
 

@@ -111,11 +111,10 @@ static char *mountinfo_unescape(const char *s, size_t len)
 {
 	char *out = xmalloc(len + 1), *o = out;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 3 < len && s[i + 1] >= '0' &&
-		    s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
-		    s[i + 3] >= '0' && s[i + 3] <= '7') {
-			*o++ = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
-				      (s[i + 3] - '0'));
+		if (s[i] == '\\' && i + 3 < len && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+			*o++ =
+			    (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
 			i += 3;
 		} else {
 			*o++ = s[i];
@@ -139,8 +138,7 @@ static char *mountinfo_mountpoint(const char *line)
 	return mountinfo_unescape(p, len);
 }
 
-int wpar_mounts_under(const char *dir, char ***out, size_t *n,
-		      wpar_error_t *err)
+int wpar_mounts_under(const char *dir, char ***out, size_t *n, wpar_error_t *err)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (f == NULL)
@@ -191,11 +189,9 @@ static void mkfs_child(const char *const argv[], int errfd)
 	/* A fixed PATH and the C locale: the same mkfs and the same
 	 * messages whoever runs mkwpar. */
 	static const char *const env[] = {
-		"PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin",
-		"LC_ALL=C", NULL};
+	    "PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", NULL};
 	int null = open("/dev/null", O_RDWR);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-	    dup2(errfd, 2) < 0)
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(errfd, 2) < 0)
 		_exit(127);
 	execvpe(argv[0], (char *const *)argv, (char *const *)env);
 	dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
@@ -214,9 +210,8 @@ static char *last_line(char *text)
 
 static int run_mkfs(const char *fstype, const char *path, wpar_error_t *err)
 {
-	const char *ext4[] = {"mkfs.ext4", "-q", "-F", "-E",
-			      "lazy_itable_init=1,lazy_journal_init=1", path,
-			      NULL};
+	const char *ext4[] = {
+	    "mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=1,lazy_journal_init=1", path, NULL};
 	const char *xfs[] = {"mkfs.xfs", "-q", "-f", path, NULL};
 	const char *btrfs[] = {"mkfs.btrfs", "-q", "-f", path, NULL};
 	const char *const *argv = strcmp(fstype, "xfs") == 0     ? xfs
@@ -253,10 +248,8 @@ static int run_mkfs(const char *fstype, const char *path, wpar_error_t *err)
 	int ret = 0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		cleanup_free char *text = strbuf_steal(&out);
-		ret = wpar_error_input(err, "%s failed on %s: %s", argv[0],
-				       path,
-				       *text ? last_line(text)
-					     : "no message (killed?)");
+		ret = wpar_error_input(err, "%s failed on %s: %s", argv[0], path,
+				       *text ? last_line(text) : "no message (killed?)");
 	}
 	strbuf_release(&out);
 	return ret;
@@ -266,23 +259,19 @@ static int image_remove_stale(const char *path, wpar_error_t *err)
 {
 	struct stat st;
 	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0
-				       : wpar_error_errno(err, "cannot stat %s",
-							  path);
+		return errno == ENOENT ? 0 : wpar_error_errno(err, "cannot stat %s", path);
 	if (!S_ISREG(st.st_mode))
-		return wpar_error_input(err, "%s exists and is not an image file",
-					path);
+		return wpar_error_input(err, "%s exists and is not an image file", path);
 	cleanup_free char *loop = wpar_loop_find(path);
 	if (loop)
-		return wpar_error_input(err, "image %s is in use by %s", path,
-					loop);
+		return wpar_error_input(err, "image %s is in use by %s", path, loop);
 	if (unlink(path) < 0)
 		return wpar_error_errno(err, "cannot remove %s", path);
 	return 0;
 }
 
-int wpar_fs_image_create(const char *path, const char *fstype,
-			 unsigned long long size, wpar_error_t *err)
+int wpar_fs_image_create(const char *path, const char *fstype, unsigned long long size,
+			 wpar_error_t *err)
 {
 	cleanup_free char *dir = xstrdup(path);
 	char *slash = strrchr(dir, '/');
@@ -295,8 +284,7 @@ int wpar_fs_image_create(const char *path, const char *fstype,
 	 * mkwpar left behind; it is replaced unless something uses it. */
 	if (image_remove_stale(path, err) < 0)
 		return -1;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return wpar_error_errno(err, "cannot create %s", path);
 	/* Sparse: space is taken as the WPAR writes, like a thin LV. */
@@ -304,8 +292,7 @@ int wpar_fs_image_create(const char *path, const char *fstype,
 		int saved = errno;
 		close(fd);
 		unlink(path);
-		return wpar_error_make(err, saved, "cannot size %s to %llu bytes",
-				       path, size);
+		return wpar_error_make(err, saved, "cannot size %s to %llu bytes", path, size);
 	}
 	close(fd);
 	if (run_mkfs(fstype, path, err) < 0) {
@@ -331,8 +318,7 @@ char *wpar_loop_find(const char *image)
 	while (found == NULL && (de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, "loop", 4) != 0)
 			continue;
-		cleanup_free char *attr =
-			xasprintf("/sys/block/%s/loop/backing_file", de->d_name);
+		cleanup_free char *attr = xasprintf("/sys/block/%s/loop/backing_file", de->d_name);
 		cleanup_free char *backing = NULL;
 		if (read_file(attr, &backing, NULL, NULL) < 0)
 			continue;
@@ -363,8 +349,7 @@ static int loop_configure_old(int lfd, const struct loop_config *cfg)
  * of the device.  LO_FLAGS_AUTOCLEAR makes the kernel detach it when the
  * last user goes: the descriptor until mount(2) takes its own reference,
  * then the mount. */
-static int loop_attach(const char *image, bool readonly, char **dev,
-		       wpar_error_t *err)
+static int loop_attach(const char *image, bool readonly, char **dev, wpar_error_t *err)
 {
 	int mode = readonly ? O_RDONLY : O_RDWR;
 	cleanup_close int ifd = open(image, mode | O_CLOEXEC);
@@ -398,12 +383,12 @@ static int loop_attach(const char *image, bool readonly, char **dev,
 		int saved = errno;
 		close(lfd);
 		if (saved != EBUSY)
-			return wpar_error_make(err, saved,
-					       "cannot attach %s to %s", image,
-					       path);
+			return wpar_error_make(err, saved, "cannot attach %s to %s", image, path);
 	}
-	return wpar_error_input(err, "cannot attach %s: every free loop "
-				"device was taken by someone else", image);
+	return wpar_error_input(err,
+				"cannot attach %s: every free loop "
+				"device was taken by someone else",
+				image);
 }
 
 /* ------------------------------------------------------------------ */
@@ -415,31 +400,30 @@ struct mount_flag {
 };
 
 static const struct mount_flag mount_flags[] = {
-	{"defaults", 0, 0},
-	{"ro", MS_RDONLY, 0},
-	{"rw", 0, MS_RDONLY},
-	{"nosuid", MS_NOSUID, 0},
-	{"suid", 0, MS_NOSUID},
-	{"nodev", MS_NODEV, 0},
-	{"dev", 0, MS_NODEV},
-	{"noexec", MS_NOEXEC, 0},
-	{"exec", 0, MS_NOEXEC},
-	{"sync", MS_SYNCHRONOUS, 0},
-	{"async", 0, MS_SYNCHRONOUS},
-	{"dirsync", MS_DIRSYNC, 0},
-	{"noatime", MS_NOATIME, 0},
-	{"atime", 0, MS_NOATIME},
-	{"nodiratime", MS_NODIRATIME, 0},
-	{"diratime", 0, MS_NODIRATIME},
-	{"relatime", MS_RELATIME, 0},
-	{"norelatime", 0, MS_RELATIME},
-	{"strictatime", MS_STRICTATIME, 0},
-	{"lazytime", MS_LAZYTIME, 0},
-	{"nolazytime", 0, MS_LAZYTIME},
+    {"defaults", 0, 0},
+    {"ro", MS_RDONLY, 0},
+    {"rw", 0, MS_RDONLY},
+    {"nosuid", MS_NOSUID, 0},
+    {"suid", 0, MS_NOSUID},
+    {"nodev", MS_NODEV, 0},
+    {"dev", 0, MS_NODEV},
+    {"noexec", MS_NOEXEC, 0},
+    {"exec", 0, MS_NOEXEC},
+    {"sync", MS_SYNCHRONOUS, 0},
+    {"async", 0, MS_SYNCHRONOUS},
+    {"dirsync", MS_DIRSYNC, 0},
+    {"noatime", MS_NOATIME, 0},
+    {"atime", 0, MS_NOATIME},
+    {"nodiratime", MS_NODIRATIME, 0},
+    {"diratime", 0, MS_NODIRATIME},
+    {"relatime", MS_RELATIME, 0},
+    {"norelatime", 0, MS_RELATIME},
+    {"strictatime", MS_STRICTATIME, 0},
+    {"lazytime", MS_LAZYTIME, 0},
+    {"nolazytime", 0, MS_LAZYTIME},
 };
 
-int wpar_mount_options(const char *opts, unsigned long *flags, char **data,
-		       wpar_error_t *err)
+int wpar_mount_options(const char *opts, unsigned long *flags, char **data, wpar_error_t *err)
 {
 	*flags = 0;
 	*data = NULL;
@@ -448,8 +432,7 @@ int wpar_mount_options(const char *opts, unsigned long *flags, char **data,
 	struct strbuf rest = {0};
 	cleanup_free char *copy = xstrdup(opts);
 	char *save = NULL;
-	for (char *o = strtok_r(copy, ",", &save); o;
-	     o = strtok_r(NULL, ",", &save)) {
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		const struct mount_flag *f = NULL;
 		for (size_t i = 0; i < ARRAY_SIZE(mount_flags) && !f; i++)
 			if (strcmp(o, mount_flags[i].name) == 0)
@@ -467,8 +450,7 @@ int wpar_mount_options(const char *opts, unsigned long *flags, char **data,
 	return 0;
 }
 
-int wpar_fs_mount_image(const struct wpar_fs *fs, const char *target,
-			wpar_error_t *err)
+int wpar_fs_mount_image(const struct wpar_fs *fs, const char *target, wpar_error_t *err)
 {
 	unsigned long flags;
 	cleanup_free char *data = NULL;
@@ -477,25 +459,23 @@ int wpar_fs_mount_image(const struct wpar_fs *fs, const char *target,
 	struct stat st;
 	if (fs->source == NULL || stat(fs->source, &st) < 0)
 		return wpar_error_errno(err, "cannot use %s for %s",
-					fs->source ? fs->source : "(none)",
-					fs->directory);
+					fs->source ? fs->source : "(none)", fs->directory);
 	if (S_ISBLK(st.st_mode)) {
 		if (mount(fs->source, target, fs->fstype, flags, data) < 0)
-			return wpar_error_errno(err, "cannot mount %s on %s",
-						fs->source, target);
+			return wpar_error_errno(err, "cannot mount %s on %s", fs->source, target);
 		return 0;
 	}
 	if (!S_ISREG(st.st_mode))
-		return wpar_error_input(err, "%s is neither an image file nor a "
-					"block device", fs->source);
+		return wpar_error_input(err,
+					"%s is neither an image file nor a "
+					"block device",
+					fs->source);
 	cleanup_free char *dev = NULL;
-	cleanup_close int lfd = loop_attach(fs->source, flags & MS_RDONLY,
-					    &dev, err);
+	cleanup_close int lfd = loop_attach(fs->source, flags & MS_RDONLY, &dev, err);
 	if (lfd < 0)
 		return -1;
 	if (mount(dev, target, fs->fstype, flags, data) < 0)
-		return wpar_error_errno(err, "cannot mount %s (%s) on %s",
-					fs->source, dev, target);
+		return wpar_error_errno(err, "cannot mount %s (%s) on %s", fs->source, dev, target);
 	return 0;
 }
 
@@ -517,8 +497,8 @@ struct wpar_fs_mounted {
 	size_t n;
 };
 
-int wpar_fs_mount_own(const struct wpar_fs_plan *plan,
-		      struct wpar_fs_mounted **out, wpar_error_t *err)
+int wpar_fs_mount_own(const struct wpar_fs_plan *plan, struct wpar_fs_mounted **out,
+		      wpar_error_t *err)
 {
 	struct wpar_fs_mounted *m = xcalloc(1, sizeof(*m));
 	for (size_t i = 0; i < plan->n; i++) {
@@ -530,20 +510,17 @@ int wpar_fs_mount_own(const struct wpar_fs_plan *plan,
 		if (mkdir_p(fs->mountpoint, fs->mode, err) < 0)
 			goto fail;
 		if (wpar_is_mountpoint(fs->mountpoint)) {
-			wpar_error_input(err, "%s is already mounted",
-					 fs->mountpoint);
+			wpar_error_input(err, "%s is already mounted", fs->mountpoint);
 			goto fail;
 		}
 		if (wpar_fs_mount_image(fs, fs->mountpoint, err) < 0)
 			goto fail;
-		m->targets = xrealloc(m->targets,
-				      (m->n + 1) * sizeof(*m->targets));
+		m->targets = xrealloc(m->targets, (m->n + 1) * sizeof(*m->targets));
 		m->targets[m->n++] = xstrdup(fs->mountpoint);
 		/* The mode stanza attribute is about the file system's base
 		 * directory, which is the new file system's root. */
 		if (chmod(fs->mountpoint, fs->mode) < 0 && errno != EROFS) {
-			wpar_error_errno(err, "cannot set the mode of %s",
-					 fs->mountpoint);
+			wpar_error_errno(err, "cannot set the mode of %s", fs->mountpoint);
 			goto fail;
 		}
 	}

@@ -14,8 +14,7 @@
 
 /* Mount points at or below `dir` in this mount namespace, from
  * /proc/self/mountinfo (escapes decoded), in mountinfo order. */
-int wpar_mounts_under(const char *dir, char ***out, size_t *n,
-		      wpar_error_t *err);
+int wpar_mounts_under(const char *dir, char ***out, size_t *n, wpar_error_t *err);
 void wpar_strv_free(char **v, size_t n);
 
 /* True when `path` is a mount point (something is mounted on it). */
@@ -40,22 +39,20 @@ char *wpar_fs_image_path(const char *name, const char *directory);
 /* Creates a sparse image file of `size` bytes holding an empty file
  * system of `fstype`.  An existing file is replaced only if no loop
  * device uses it.  On failure nothing is left behind. */
-int wpar_fs_image_create(const char *path, const char *fstype,
-			 unsigned long long size, wpar_error_t *err);
+int wpar_fs_image_create(const char *path, const char *fstype, unsigned long long size,
+			 wpar_error_t *err);
 
 /* "/dev/loopN" if a loop device is backed by `image`, else NULL. */
 char *wpar_loop_find(const char *image);
 
 /* Mount options as the mountopts attribute spells them ("ro,noexec")
  * split into mount(2) flags and the data string for the file system. */
-int wpar_mount_options(const char *opts, unsigned long *flags, char **data,
-		       wpar_error_t *err);
+int wpar_mount_options(const char *opts, unsigned long *flags, char **data, wpar_error_t *err);
 
 /* Mounts an image or block-device entry at `target` (which must exist).
  * Image files go through a loop device that detaches itself when the
  * file system is unmounted, so nothing leaks if the caller dies. */
-int wpar_fs_mount_image(const struct wpar_fs *fs, const char *target,
-			wpar_error_t *err);
+int wpar_fs_mount_image(const struct wpar_fs *fs, const char *target, wpar_error_t *err);
 
 /* Unmounts `target`, retrying briefly while it is busy. */
 int wpar_fs_umount(const char *target, wpar_error_t *err);

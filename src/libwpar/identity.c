@@ -26,26 +26,42 @@
  * account and name-resolution files are then written from filtered or
  * default content. */
 static const char *const etc_excluded[] = {
-	"wpars",          /* the global environment's WPAR definitions */
-	"ssh/ssh_host_*", /* a WPAR must not impersonate the host */
-	"ssl/private/*",
-	"krb5.keytab",
-	"NetworkManager/system-connections/*",
-	"security/opasswd",
-	"passwd", "group", "shadow", "gshadow", "subuid", "subgid",
-	"passwd-", "group-", "shadow-", "gshadow-", "subuid-", "subgid-",
-	".pwd.lock",
-	"machine-id", "hostname", "mtab", "fstab",
-	"resolv.conf", "hosts", "nsswitch.conf", "host.conf", "networks",
-	"gai.conf",
+    "wpars",          /* the global environment's WPAR definitions */
+    "ssh/ssh_host_*", /* a WPAR must not impersonate the host */
+    "ssl/private/*",
+    "krb5.keytab",
+    "NetworkManager/system-connections/*",
+    "security/opasswd",
+    "passwd",
+    "group",
+    "shadow",
+    "gshadow",
+    "subuid",
+    "subgid",
+    "passwd-",
+    "group-",
+    "shadow-",
+    "gshadow-",
+    "subuid-",
+    "subgid-",
+    ".pwd.lock",
+    "machine-id",
+    "hostname",
+    "mtab",
+    "fstab",
+    "resolv.conf",
+    "hosts",
+    "nsswitch.conf",
+    "host.conf",
+    "networks",
+    "gai.conf",
 };
 
 /* Copied only with -r (copy_nameres), and then with their content even
  * when the host's file is a symlink (resolv.conf often points into /run,
  * which is the WPAR's own). */
 static const char *const nameres_files[] = {
-	"resolv.conf", "hosts", "nsswitch.conf", "host.conf", "networks",
-	"gai.conf",
+    "resolv.conf", "hosts", "nsswitch.conf", "host.conf", "networks", "gai.conf",
 };
 
 bool wpar_identity_excluded(const char *rel)
@@ -70,13 +86,12 @@ static bool etc_exclude(const char *rel, const struct stat *st, void *data)
 	return wpar_identity_excluded(rel);
 }
 
-int wpar_write_file(const char *path, const char *data, size_t len,
-		    mode_t mode, uid_t uid, gid_t gid, wpar_error_t *err)
+int wpar_write_file(const char *path, const char *data, size_t len, mode_t mode, uid_t uid,
+		    gid_t gid, wpar_error_t *err)
 {
 	cleanup_free char *tmp = xasprintf("%s.wpartmp", path);
 	unlink(tmp);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return wpar_error_errno(err, "cannot create %s", tmp);
 	size_t off = 0;
@@ -88,8 +103,7 @@ int wpar_write_file(const char *path, const char *data, size_t len,
 			break;
 		off += (size_t)n;
 	}
-	bool ok = off == len && fchown(fd, uid, gid) == 0 &&
-		  fchmod(fd, mode) == 0;
+	bool ok = off == len && fchown(fd, uid, gid) == 0 && fchmod(fd, mode) == 0;
 	int saved = errno;
 	if (close(fd) < 0 && ok) {
 		ok = false;
@@ -107,8 +121,8 @@ int wpar_write_file(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-static int write_etc(const char *etc, const char *name, const char *data,
-		     mode_t mode, wpar_error_t *err)
+static int write_etc(const char *etc, const char *name, const char *data, mode_t mode,
+		     wpar_error_t *err)
 {
 	cleanup_free char *path = xasprintf("%s/%s", etc, name);
 	return wpar_write_file(path, data, strlen(data), mode, 0, 0, err);
@@ -147,10 +161,10 @@ static void read_login_defs(const char *host_etc, struct id_limits *l)
 	}
 	/* shadow-utils' own rule: without SYS_*_MAX, system ids end just
 	 * below the first regular id. */
-	l->sys_uid_max = sys_uid_max >= 0 ? (unsigned long)sys_uid_max
-					  : (uid_min ? uid_min - 1 : 0);
-	l->sys_gid_max = sys_gid_max >= 0 ? (unsigned long)sys_gid_max
-					  : (gid_min ? gid_min - 1 : 0);
+	l->sys_uid_max =
+	    sys_uid_max >= 0 ? (unsigned long)sys_uid_max : (uid_min ? uid_min - 1 : 0);
+	l->sys_gid_max =
+	    sys_gid_max >= 0 ? (unsigned long)sys_gid_max : (gid_min ? gid_min - 1 : 0);
 }
 
 /* Splits a colon-separated line in place; the last field keeps any
@@ -205,14 +219,12 @@ static bool system_id(const char *s, unsigned long max)
 }
 
 /* A member list ("a,b,c") without the users that were left out. */
-static void filter_members(struct strbuf *out, const char *list,
-			   const struct names *users)
+static void filter_members(struct strbuf *out, const char *list, const struct names *users)
 {
 	cleanup_free char *copy = xstrdup(list);
 	char *save = NULL;
 	bool first = true;
-	for (char *m = strtok_r(copy, ",", &save); m;
-	     m = strtok_r(NULL, ",", &save)) {
+	for (char *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
 		if (!names_has(users, m))
 			continue;
 		strbuf_printf(out, "%s%s", first ? "" : ",", m);
@@ -221,8 +233,7 @@ static void filter_members(struct strbuf *out, const char *list,
 }
 
 /* Lines of an account file, or an empty list when it is missing. */
-static int read_lines(const char *dir, const char *name, char **text,
-		      wpar_error_t *err)
+static int read_lines(const char *dir, const char *name, char **text, wpar_error_t *err)
 {
 	cleanup_free char *path = xasprintf("%s/%s", dir, name);
 	if (!path_exists(path)) {
@@ -233,8 +244,8 @@ static int read_lines(const char *dir, const char *name, char **text,
 }
 
 /* Each line of `text` in turn, NUL-terminated in place. */
-#define for_each_line(line, save, text)                                        \
-	for (char *line = strtok_r((text), "\n", &(save)); line;               \
+#define for_each_line(line, save, text)                                                            \
+	for (char *line = strtok_r((text), "\n", &(save)); line;                                   \
 	     line = strtok_r(NULL, "\n", &(save)))
 
 struct accounts {
@@ -243,33 +254,33 @@ struct accounts {
 	struct strbuf passwd, group, shadow, gshadow;
 };
 
-static int filter_passwd(const char *host_etc, struct accounts *a,
-			 wpar_error_t *err)
+static int filter_passwd(const char *host_etc, struct accounts *a, wpar_error_t *err)
 {
 	cleanup_free char *text = NULL;
 	if (read_lines(host_etc, "passwd", &text, err) < 0)
 		return -1;
 	char *save = NULL;
-	for_each_line(line, save, text) {
+	for_each_line(line, save, text)
+	{
 		char *f[7];
 		if (split_fields(line, f, 7) != 7 || !system_id(f[2], a->lim.sys_uid_max))
 			continue;
 		/* "x": the hash, if any, is in shadow, which we rewrite. */
-		strbuf_printf(&a->passwd, "%s:x:%s:%s:%s:%s:%s\n", f[0], f[2],
-			      f[3], f[4], f[5], f[6]);
+		strbuf_printf(&a->passwd, "%s:x:%s:%s:%s:%s:%s\n", f[0], f[2], f[3], f[4], f[5],
+			      f[6]);
 		names_add(&a->users, f[0]);
 	}
 	return 0;
 }
 
-static int filter_group(const char *host_etc, struct accounts *a,
-			wpar_error_t *err)
+static int filter_group(const char *host_etc, struct accounts *a, wpar_error_t *err)
 {
 	cleanup_free char *text = NULL;
 	if (read_lines(host_etc, "group", &text, err) < 0)
 		return -1;
 	char *save = NULL;
-	for_each_line(line, save, text) {
+	for_each_line(line, save, text)
+	{
 		char *f[4];
 		if (split_fields(line, f, 4) != 4 || !system_id(f[2], a->lim.sys_gid_max))
 			continue;
@@ -296,8 +307,8 @@ static char *find_entry(const char *text, const char *name)
 
 /* shadow: one entry per kept user, the host's ageing fields when it has
  * any, and no usable password except root's when -P gave one. */
-static int build_shadow(const char *host_etc, struct accounts *a,
-			const char *root_hash, wpar_error_t *err)
+static int build_shadow(const char *host_etc, struct accounts *a, const char *root_hash,
+			wpar_error_t *err)
 {
 	cleanup_free char *text = NULL;
 	if (read_lines(host_etc, "shadow", &text, err) < 0)
@@ -310,24 +321,22 @@ static int build_shadow(const char *host_etc, struct accounts *a,
 		cleanup_free char *found = find_entry(text, user);
 		char *f[9];
 		if (found && split_fields(found, f, 9) == 9 && !(root && root_hash))
-			strbuf_printf(&a->shadow, "%s:%s:%s:%s:%s:%s:%s:%s:%s\n",
-				      user, pw, f[2], f[3], f[4], f[5], f[6],
-				      f[7], f[8]);
+			strbuf_printf(&a->shadow, "%s:%s:%s:%s:%s:%s:%s:%s:%s\n", user, pw, f[2],
+				      f[3], f[4], f[5], f[6], f[7], f[8]);
 		else
-			strbuf_printf(&a->shadow, "%s:%s:%ld:0:99999:7:::\n",
-				      user, pw, today);
+			strbuf_printf(&a->shadow, "%s:%s:%ld:0:99999:7:::\n", user, pw, today);
 	}
 	return 0;
 }
 
-static int build_gshadow(const char *host_etc, struct accounts *a,
-			 wpar_error_t *err)
+static int build_gshadow(const char *host_etc, struct accounts *a, wpar_error_t *err)
 {
 	cleanup_free char *text = NULL;
 	if (read_lines(host_etc, "gshadow", &text, err) < 0)
 		return -1;
 	char *save = NULL;
-	for_each_line(line, save, text) {
+	for_each_line(line, save, text)
+	{
 		char *f[4];
 		if (split_fields(line, f, 4) != 4 || !names_has(&a->groups, f[0]))
 			continue;
@@ -342,8 +351,7 @@ static int build_gshadow(const char *host_etc, struct accounts *a,
 
 /* Mode and owner of the host's file (shadow is 0640 root:shadow on
  * Debian); defaults when the host has none. */
-static void host_file_meta(const char *host_etc, const char *name,
-			   mode_t def, struct stat *st)
+static void host_file_meta(const char *host_etc, const char *name, mode_t def, struct stat *st)
 {
 	cleanup_free char *path = xasprintf("%s/%s", host_etc, name);
 	if (stat(path, st) == 0 && S_ISREG(st->st_mode))
@@ -351,26 +359,24 @@ static void host_file_meta(const char *host_etc, const char *name,
 	*st = (struct stat){.st_mode = S_IFREG | def};
 }
 
-static int write_account_file(const char *host_etc, const char *etc,
-			      const char *name, const struct strbuf *sb,
-			      mode_t def, wpar_error_t *err)
+static int write_account_file(const char *host_etc, const char *etc, const char *name,
+			      const struct strbuf *sb, mode_t def, wpar_error_t *err)
 {
 	struct stat st;
 	host_file_meta(host_etc, name, def, &st);
 	cleanup_free char *path = xasprintf("%s/%s", etc, name);
-	return wpar_write_file(path, sb->buf ? sb->buf : "", sb->len,
-			       st.st_mode & 07777, st.st_uid, st.st_gid, err);
+	return wpar_write_file(path, sb->buf ? sb->buf : "", sb->len, st.st_mode & 07777, st.st_uid,
+			       st.st_gid, err);
 }
 
-static int write_accounts(const char *host_etc, const char *etc,
-			  const char *root_hash, wpar_error_t *err)
+static int write_accounts(const char *host_etc, const char *etc, const char *root_hash,
+			  wpar_error_t *err)
 {
 	struct accounts a = {0};
 	read_login_defs(host_etc, &a.lim);
 	struct strbuf empty = {0};
 	int r = 0;
-	if (filter_passwd(host_etc, &a, err) < 0 ||
-	    filter_group(host_etc, &a, err) < 0 ||
+	if (filter_passwd(host_etc, &a, err) < 0 || filter_group(host_etc, &a, err) < 0 ||
 	    build_shadow(host_etc, &a, root_hash, err) < 0 ||
 	    build_gshadow(host_etc, &a, err) < 0 ||
 	    write_account_file(host_etc, etc, "passwd", &a.passwd, 0644, err) < 0 ||
@@ -418,15 +424,13 @@ static int write_machine_id(const char *etc, wpar_error_t *err)
 	return write_etc(etc, "machine-id", line, 0444, err);
 }
 
-static int write_hosts(const char *etc, const char *hostname,
-		       wpar_error_t *err)
+static int write_hosts(const char *etc, const char *hostname, wpar_error_t *err)
 {
 	struct strbuf sb = {0};
 	size_t short_len = strcspn(hostname, ".");
 	strbuf_puts(&sb, "127.0.0.1\tlocalhost\n");
 	if (hostname[short_len])
-		strbuf_printf(&sb, "127.0.1.1\t%s %.*s\n", hostname,
-			      (int)short_len, hostname);
+		strbuf_printf(&sb, "127.0.1.1\t%s %.*s\n", hostname, (int)short_len, hostname);
 	else
 		strbuf_printf(&sb, "127.0.1.1\t%s\n", hostname);
 	strbuf_puts(&sb, "\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -439,28 +443,26 @@ static int write_hosts(const char *etc, const char *hostname,
 
 /* Local files first and DNS for host names: what a fresh Debian system
  * uses, without modules (systemd, sss, ...) the WPAR may not run. */
-static const char default_nsswitch[] =
-	"passwd:         files\n"
-	"group:          files\n"
-	"shadow:         files\n"
-	"gshadow:        files\n"
-	"\n"
-	"hosts:          files dns\n"
-	"networks:       files\n"
-	"\n"
-	"protocols:      files\n"
-	"services:       files\n"
-	"ethers:         files\n"
-	"rpc:            files\n"
-	"\n"
-	"netgroup:       files\n";
+static const char default_nsswitch[] = "passwd:         files\n"
+				       "group:          files\n"
+				       "shadow:         files\n"
+				       "gshadow:        files\n"
+				       "\n"
+				       "hosts:          files dns\n"
+				       "networks:       files\n"
+				       "\n"
+				       "protocols:      files\n"
+				       "services:       files\n"
+				       "ethers:         files\n"
+				       "rpc:            files\n"
+				       "\n"
+				       "netgroup:       files\n";
 
 static const char default_networks[] = "default\t\t0.0.0.0\n"
 				       "loopback\t127.0.0.0\n"
 				       "link-local\t169.254.0.0\n";
 
-static int write_default_nameres(const char *etc, const char *hostname,
-				 wpar_error_t *err)
+static int write_default_nameres(const char *etc, const char *hostname, wpar_error_t *err)
 {
 	if (write_hosts(etc, hostname, err) < 0 ||
 	    write_etc(etc, "nsswitch.conf", default_nsswitch, 0644, err) < 0 ||
@@ -471,12 +473,10 @@ static int write_default_nameres(const char *etc, const char *hostname,
 	return 0;
 }
 
-static int copy_nameres(const char *host_etc, const char *etc,
-			wpar_error_t *err)
+static int copy_nameres(const char *host_etc, const char *etc, wpar_error_t *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(nameres_files); i++) {
-		cleanup_free char *src = xasprintf("%s/%s", host_etc,
-						   nameres_files[i]);
+		cleanup_free char *src = xasprintf("%s/%s", host_etc, nameres_files[i]);
 		struct stat st;
 		if (stat(src, &st) < 0 || !S_ISREG(st.st_mode))
 			continue; /* missing or dangling: nothing to copy */
@@ -485,15 +485,13 @@ static int copy_nameres(const char *host_etc, const char *etc,
 		if (read_file(src, &text, &len, err) < 0)
 			return -1;
 		cleanup_free char *dst = xasprintf("%s/%s", etc, nameres_files[i]);
-		if (wpar_write_file(dst, text, len, st.st_mode & 07777, 0, 0,
-				    err) < 0)
+		if (wpar_write_file(dst, text, len, st.st_mode & 07777, 0, 0, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int write_misc(const char *etc, const char *hostname,
-		      wpar_error_t *err)
+static int write_misc(const char *etc, const char *hostname, wpar_error_t *err)
 {
 	cleanup_free char *line = xasprintf("%s\n", hostname);
 	if (write_etc(etc, "hostname", line, 0644, err) < 0 ||
@@ -514,30 +512,27 @@ static char *confdir_below(const char *host_etc)
 {
 	cleanup_free char *etc = realpath(host_etc, NULL);
 	cleanup_free char *conf = realpath(wpar_paths()->confdir, NULL);
-	if (etc == NULL || conf == NULL || strcmp(etc, conf) == 0 ||
-	    !wpar_path_under(conf, etc))
+	if (etc == NULL || conf == NULL || strcmp(etc, conf) == 0 || !wpar_path_under(conf, etc))
 		return NULL;
 	return xstrdup(conf + strlen(etc) + 1);
 }
 
 int wpar_identity_make_etc(const char *host_etc, const char *etc,
-			   const struct wpar_identity_opts *o,
-			   wpar_error_t *err)
+			   const struct wpar_identity_opts *o, wpar_error_t *err)
 {
 	if (o->hostname == NULL)
 		return wpar_error_input(err, "no host name for the WPAR");
 	cleanup_free char *confdir_rel = confdir_below(host_etc);
 	struct etc_exclude_ctx x = {.confdir_rel = confdir_rel};
 	struct wpar_copy_opts copy = {
-		.exclude = etc_exclude,
-		.data = &x,
-		.one_file_system = true,
+	    .exclude = etc_exclude,
+	    .data = &x,
+	    .one_file_system = true,
 	};
 	if (wpar_copytree(host_etc, etc, &copy, err) < 0)
 		return wpar_error_prefix(err, "copying %s", host_etc);
 	if (write_accounts(host_etc, etc, o->root_password_hash, err) < 0 ||
-	    write_machine_id(etc, err) < 0 ||
-	    write_misc(etc, o->hostname, err) < 0)
+	    write_machine_id(etc, err) < 0 || write_misc(etc, o->hostname, err) < 0)
 		return -1;
 	if (o->copy_nameres)
 		return copy_nameres(host_etc, etc, err);
@@ -547,8 +542,8 @@ int wpar_identity_make_etc(const char *host_etc, const char *etc,
 /* ------------------------------------------------------------------ */
 /* Root password of an existing WPAR                                    */
 
-static int replace_root_hash(const char *text, const char *hash,
-			     struct strbuf *out, wpar_error_t *err)
+static int replace_root_hash(const char *text, const char *hash, struct strbuf *out,
+			     wpar_error_t *err)
 {
 	bool done = false;
 	long today = (long)(time(NULL) / 86400);
@@ -556,11 +551,9 @@ static int replace_root_hash(const char *text, const char *hash,
 		size_t len = strcspn(p, "\n");
 		char *f[9];
 		cleanup_free char *line = xstrndup(p, len);
-		if (!done && split_fields(line, f, 9) == 9 &&
-		    strcmp(f[0], "root") == 0) {
-			strbuf_printf(out, "root:%s:%ld:%s:%s:%s:%s:%s:%s\n",
-				      hash, today, f[3], f[4], f[5], f[6], f[7],
-				      f[8]);
+		if (!done && split_fields(line, f, 9) == 9 && strcmp(f[0], "root") == 0) {
+			strbuf_printf(out, "root:%s:%ld:%s:%s:%s:%s:%s:%s\n", hash, today, f[3],
+				      f[4], f[5], f[6], f[7], f[8]);
 			done = true;
 		} else {
 			strbuf_add(out, p, len);
@@ -574,12 +567,11 @@ static int replace_root_hash(const char *text, const char *hash,
 	return 0;
 }
 
-int wpar_rootfs_set_root_password(const char *root, const char *hash,
-				  wpar_error_t *err)
+int wpar_rootfs_set_root_password(const char *root, const char *hash, wpar_error_t *err)
 {
 	if (hash == NULL || *hash == '\0' || strpbrk(hash, ":\n"))
 		return wpar_error_input(err, "the root password hash must be "
-					"non-empty and contain no ':' or newline");
+					     "non-empty and contain no ':' or newline");
 	cleanup_free char *path = xasprintf("%s/etc/shadow", root);
 	struct stat st;
 	if (lstat(path, &st) < 0)
@@ -591,8 +583,8 @@ int wpar_rootfs_set_root_password(const char *root, const char *hash,
 		return -1;
 	struct strbuf out = {0};
 	replace_root_hash(text, hash, &out, err);
-	int r = wpar_write_file(path, out.buf, out.len, st.st_mode & 07777,
-				st.st_uid, st.st_gid, err);
+	int r =
+	    wpar_write_file(path, out.buf, out.len, st.st_mode & 07777, st.st_uid, st.st_gid, err);
 	strbuf_release(&out);
 	return r;
 }

@@ -20,8 +20,7 @@ struct wpar_identity_opts {
 /* Builds `etc` (normally <root>/etc, existing and empty) from `host_etc`
  * (normally /etc). */
 int wpar_identity_make_etc(const char *host_etc, const char *etc,
-			   const struct wpar_identity_opts *o,
-			   wpar_error_t *err);
+			   const struct wpar_identity_opts *o, wpar_error_t *err);
 
 /* True when the entry `rel` (relative to /etc, "ssh/ssh_host_rsa_key") is
  * never copied from the host as it is. */
@@ -33,7 +32,7 @@ int wpar_machine_id_new(char id[33], wpar_error_t *err);
 /* Writes `path` completely under a temporary name and renames it into
  * place, with the given mode and owner.  No fsync: population syncs the
  * file system once at its end. */
-int wpar_write_file(const char *path, const char *data, size_t len,
-		    mode_t mode, uid_t uid, gid_t gid, wpar_error_t *err);
+int wpar_write_file(const char *path, const char *data, size_t len, mode_t mode, uid_t uid,
+		    gid_t gid, wpar_error_t *err);
 
 #endif

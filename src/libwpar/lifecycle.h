@@ -33,14 +33,12 @@ struct wpar_create_opts {
  * their content.  A failure at any step (or SIGINT/SIGTERM) undoes all of
  * it; a crash leaves a Transitional record that lswpar shows as Broken and
  * `rmwpar -F` removes. */
-int wpar_create(struct wpar_spec *spec, const struct wpar_create_opts *opts,
-		wpar_error_t *err);
+int wpar_create(struct wpar_spec *spec, const struct wpar_create_opts *opts, wpar_error_t *err);
 
 /* The checks of wpar_create that need no change on the host (also run by
  * `mkwpar -w`: only spec-level ones when `write_only`). */
-int wpar_create_check(const struct wpar_spec *spec,
-		      const struct wpar_create_opts *opts, bool write_only,
-		      wpar_error_t *err);
+int wpar_create_check(const struct wpar_spec *spec, const struct wpar_create_opts *opts,
+		      bool write_only, wpar_error_t *err);
 
 struct wpar_remove_opts {
 	bool force;    /* -F: remove a Broken WPAR, unmount leftovers */
@@ -49,23 +47,20 @@ struct wpar_remove_opts {
 	FILE *progress;
 };
 
-int wpar_remove(const char *name, const struct wpar_remove_opts *opts,
-		wpar_error_t *err);
+int wpar_remove(const char *name, const struct wpar_remove_opts *opts, wpar_error_t *err);
 
 /* Preserved file-system groups (rmwpar -p, mkwpar -p name). */
 int wpar_preserve_save(struct wpar_spec *spec, wpar_error_t *err);
-int wpar_preserve_load(const char *name, struct wpar_spec **out,
-		       wpar_error_t *err);
+int wpar_preserve_load(const char *name, struct wpar_spec **out, wpar_error_t *err);
 /* Moves a preserved group's images into the new WPAR's state directory,
  * takes its mounts and root directory into `spec`, and drops the record. */
-int wpar_preserve_adopt(struct wpar_spec *spec, const char *group,
-			wpar_error_t *err);
+int wpar_preserve_adopt(struct wpar_spec *spec, const char *group, wpar_error_t *err);
 
 /* Runs a host-side script with the WPAR's name and root directory as
  * arguments (mkwpar -k, the -u start/stop script); returns its exit
  * status, or -1 with *err set when it could not be run. */
-int wpar_run_script(const char *script, const char *name, const char *dir,
-		    const char *extra_arg, wpar_error_t *err);
+int wpar_run_script(const char *script, const char *name, const char *dir, const char *extra_arg,
+		    wpar_error_t *err);
 
 #endif
 
@@ -78,15 +73,15 @@ struct wpar_stanza_edit {
 };
 
 struct wpar_change {
-	const char *new_name;      /* -n */
-	const char *hostname;      /* -h */
-	int autostart;             /* -A / -K -A; -1 = unchanged */
-	int checkpointable;        /* -c / -K -c */
-	int routing;               /* -i / -K -i */
-	const char *script;        /* -u */
-	bool clear_script;         /* -K -u */
-	const char *uuid;          /* -U UUID */
-	bool new_uuid;             /* -U alone */
+	const char *new_name;           /* -n */
+	const char *hostname;           /* -h */
+	int autostart;                  /* -A / -K -A; -1 = unchanged */
+	int checkpointable;             /* -c / -K -c */
+	int routing;                    /* -i / -K -i */
+	const char *script;             /* -u */
+	bool clear_script;              /* -K -u */
+	const char *uuid;               /* -U UUID */
+	bool new_uuid;                  /* -U alone */
 	const char *root_password_hash; /* -P */
 	struct wpar_stanza_edit *edits;
 	size_t n_edits;
@@ -94,5 +89,4 @@ struct wpar_change {
 	FILE *progress;
 };
 
-int wpar_change(const char *name, const struct wpar_change *change,
-		wpar_error_t *err);
+int wpar_change(const char *name, const struct wpar_change *change, wpar_error_t *err);

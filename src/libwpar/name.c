@@ -11,25 +11,23 @@ int wpar_name_check(const char *name, wpar_error_t *err)
 	size_t len = strlen(name);
 	if (len > WPAR_NAME_MAX)
 		return wpar_error_input(
-			err,
-			"the workload partition name '%s' is %zu bytes long; at most %d are allowed",
-			name, len, WPAR_NAME_MAX);
+		    err,
+		    "the workload partition name '%s' is %zu bytes long; at most %d are allowed",
+		    name, len, WPAR_NAME_MAX);
 	if (name[0] == '-' || name[0] == '0')
 		return wpar_error_input(
-			err,
-			"the workload partition name '%s' must not start with '-' or '0'",
-			name);
+		    err, "the workload partition name '%s' must not start with '-' or '0'", name);
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		if (*p <= ' ' || *p >= 0x7f)
-			return wpar_error_input(
-				err,
-				"the workload partition name '%s' contains a blank, control or non-ASCII character",
-				name);
+			return wpar_error_input(err,
+						"the workload partition name '%s' contains a "
+						"blank, control or non-ASCII character",
+						name);
 		if (strchr(forbidden, *p))
-			return wpar_error_input(
-				err,
-				"the workload partition name '%s' contains the character '%c', which is not allowed",
-				name, *p);
+			return wpar_error_input(err,
+						"the workload partition name '%s' contains the "
+						"character '%c', which is not allowed",
+						name, *p);
 	}
 	return 0;
 }
@@ -40,9 +38,8 @@ int wpar_hostname_check(const char *hostname, wpar_error_t *err)
 	if (len == 0)
 		return wpar_error_input(err, "the host name is empty");
 	if (len > 64)
-		return wpar_error_input(
-			err, "the host name '%s' is longer than 64 bytes",
-			hostname);
+		return wpar_error_input(err, "the host name '%s' is longer than 64 bytes",
+					hostname);
 	size_t label = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)hostname[i];
@@ -64,7 +61,7 @@ int wpar_hostname_check(const char *hostname, wpar_error_t *err)
 	return 0;
 bad:
 	return wpar_error_input(
-		err,
-		"'%s' is not a valid host name (letters, digits, '-' and '_' in dot-separated labels)",
-		hostname);
+	    err,
+	    "'%s' is not a valid host name (letters, digits, '-' and '_' in dot-separated labels)",
+	    hostname);
 }

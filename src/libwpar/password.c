@@ -9,8 +9,7 @@
 
 #include "util.h"
 
-static int read_line(FILE *in, bool echo_off, char *buf, size_t size,
-		     wpar_error_t *err)
+static int read_line(FILE *in, bool echo_off, char *buf, size_t size, wpar_error_t *err)
 {
 	struct termios old, quiet;
 	bool restore = false;
@@ -30,8 +29,7 @@ static int read_line(FILE *in, bool echo_off, char *buf, size_t size,
 	return 0;
 }
 
-int wpar_password_read_hash(const char *prompt_for, char **hash,
-			    wpar_error_t *err)
+int wpar_password_read_hash(const char *prompt_for, char **hash, wpar_error_t *err)
 {
 	char first[512], second[512];
 	bool tty = isatty(STDIN_FILENO);

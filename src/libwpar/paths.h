@@ -21,10 +21,10 @@ struct wpar_paths {
 const struct wpar_paths *wpar_paths(void);
 
 /* Newly allocated paths of one WPAR's files. */
-char *wpar_path_spec(const char *name);      /* confdir/<name>.cf */
-char *wpar_path_statedir(const char *name);  /* statedir/wpars/<name> */
-char *wpar_path_state(const char *name);     /* .../<name>/state */
-char *wpar_path_lock(const char *name);      /* rundir/locks/<name>.lock */
+char *wpar_path_spec(const char *name);         /* confdir/<name>.cf */
+char *wpar_path_statedir(const char *name);     /* statedir/wpars/<name> */
+char *wpar_path_state(const char *name);        /* .../<name>/state */
+char *wpar_path_lock(const char *name);         /* rundir/locks/<name>.lock */
 char *wpar_path_default_root(const char *name); /* basedir/<name> */
 
 #endif

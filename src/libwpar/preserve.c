@@ -20,14 +20,13 @@ static char *group_dir(const char *name)
 
 /* Rewrites mount devs under `from` (a directory prefix) to `to`, moving
  * the files. */
-static int move_images(struct wpar_spec *spec, const char *from, const char *to,
-		       bool rename_files, wpar_error_t *err)
+static int move_images(struct wpar_spec *spec, const char *from, const char *to, bool rename_files,
+		       wpar_error_t *err)
 {
 	size_t flen = strlen(from);
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		struct wpar_mount *m = &spec->mounts[i];
-		if (m->dev == NULL || strncmp(m->dev, from, flen) != 0 ||
-		    m->dev[flen] != '/')
+		if (m->dev == NULL || strncmp(m->dev, from, flen) != 0 || m->dev[flen] != '/')
 			continue;
 		char *dst = xasprintf("%s%s", to, m->dev + flen);
 		if (rename_files && mkdir_p(to, 0700, err) < 0) {
@@ -37,8 +36,7 @@ static int move_images(struct wpar_spec *spec, const char *from, const char *to,
 		if (rename_files && rename(m->dev, dst) < 0) {
 			int saved = errno;
 			free(dst);
-			return wpar_error_make(err, saved, "cannot move %s to %s",
-					       m->dev, to);
+			return wpar_error_make(err, saved, "cannot move %s to %s", m->dev, to);
 		}
 		free(m->dev);
 		m->dev = dst;
@@ -51,9 +49,10 @@ int wpar_preserve_save(struct wpar_spec *spec, wpar_error_t *err)
 	const char *name = spec->general.name;
 	cleanup_free char *dir = group_dir(name);
 	if (path_exists(dir))
-		return wpar_error_input(
-			err, "a preserved file-system group called %s already exists (%s); attach it with mkwpar -p %s first",
-			name, dir, name);
+		return wpar_error_input(err,
+					"a preserved file-system group called %s already exists "
+					"(%s); attach it with mkwpar -p %s first",
+					name, dir, name);
 	cleanup_free char *sdir = wpar_path_statedir(name);
 	cleanup_free char *from = xasprintf("%s/fs", sdir);
 	cleanup_free char *to = xasprintf("%s/fs", dir);
@@ -89,8 +88,7 @@ int wpar_preserve_save(struct wpar_spec *spec, wpar_error_t *err)
 	return move_images(spec, from, to, false, err);
 }
 
-int wpar_preserve_load(const char *name, struct wpar_spec **out,
-		       wpar_error_t *err)
+int wpar_preserve_load(const char *name, struct wpar_spec **out, wpar_error_t *err)
 {
 	if (wpar_name_check(name, NULL) < 0)
 		return wpar_error_input(err, "'%s' is not a preserved group name", name);
@@ -98,13 +96,12 @@ int wpar_preserve_load(const char *name, struct wpar_spec **out,
 	cleanup_free char *path = xasprintf("%s/spec.cf", dir);
 	if (!path_exists(path))
 		return wpar_error_input(
-			err, "there is no preserved file-system group called %s (rmwpar -p leaves one)",
-			name);
+		    err, "there is no preserved file-system group called %s (rmwpar -p leaves one)",
+		    name);
 	return wpar_spec_load(path, out, err);
 }
 
-int wpar_preserve_adopt(struct wpar_spec *spec, const char *group,
-			wpar_error_t *err)
+int wpar_preserve_adopt(struct wpar_spec *spec, const char *group, wpar_error_t *err)
 {
 	cleanup_free char *dir = group_dir(group);
 	cleanup_free char *from = xasprintf("%s/fs", dir);

@@ -22,22 +22,18 @@ static bool state_allows_removal(enum wpar_state s, const struct wpar_remove_opt
 	case WPAR_BROKEN:
 		if (o->force)
 			return true;
-		wpar_error_input(
-			err,
-			"workload partition %s is Broken (%s); use rmwpar -F to remove it",
-			name, rec->reason[0] ? rec->reason : "no reason recorded");
+		wpar_error_input(err,
+				 "workload partition %s is Broken (%s); use rmwpar -F to remove it",
+				 name, rec->reason[0] ? rec->reason : "no reason recorded");
 		return false;
 	default:
-		wpar_error_input(
-			err,
-			"workload partition %s is %s; stop it first or use rmwpar -s",
-			name, wpar_state_word(s));
+		wpar_error_input(err, "workload partition %s is %s; stop it first or use rmwpar -s",
+				 name, wpar_state_word(s));
 		return false;
 	}
 }
 
-static void list_removals(const struct wpar_fs_plan *plan,
-			  const struct wpar_remove_opts *o)
+static void list_removals(const struct wpar_fs_plan *plan, const struct wpar_remove_opts *o)
 {
 	if (o->progress == NULL)
 		return;
@@ -46,8 +42,7 @@ static void list_removals(const struct wpar_fs_plan *plan,
 		if (fs->kind == WPAR_FS_BIND || fs->kind == WPAR_FS_NFS ||
 		    fs->kind == WPAR_FS_TMPFS)
 			continue;
-		fprintf(o->progress, "rmwpar: Removing file system %s.\n",
-			fs->mountpoint);
+		fprintf(o->progress, "rmwpar: Removing file system %s.\n", fs->mountpoint);
 	}
 	fflush(o->progress);
 }
@@ -74,8 +69,7 @@ static int unmount_leftovers(const struct wpar_spec *spec, wpar_error_t *err)
 	return r;
 }
 
-static int remove_locked(const char *name, const struct wpar_remove_opts *o,
-			 wpar_error_t *err)
+static int remove_locked(const char *name, const struct wpar_remove_opts *o, wpar_error_t *err)
 {
 	cleanup_spec struct wpar_spec *spec = NULL;
 	wpar_error_t lerr = NULL;
@@ -86,8 +80,7 @@ static int remove_locked(const char *name, const struct wpar_remove_opts *o,
 		}
 		/* -F on a spec file that no longer parses: the file systems
 		 * cannot be known, so only the definition goes. */
-		fprintf(stderr, "rmwpar: warning: %s; removing only the definition\n",
-			lerr->msg);
+		fprintf(stderr, "rmwpar: warning: %s; removing only the definition\n", lerr->msg);
 		wpar_error_release(&lerr);
 		return wpar_store_remove(name, err);
 	}
@@ -128,8 +121,7 @@ static int remove_locked(const char *name, const struct wpar_remove_opts *o,
 	return -1;
 }
 
-int wpar_remove(const char *name, const struct wpar_remove_opts *o,
-		wpar_error_t *err)
+int wpar_remove(const char *name, const struct wpar_remove_opts *o, wpar_error_t *err)
 {
 	if (!wpar_store_exists(name))
 		return wpar_store_load(name, NULL, err);

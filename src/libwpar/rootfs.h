@@ -27,14 +27,14 @@ struct wpar_fs {
 	char *directory;  /* inside the WPAR, "/var" */
 	char *mountpoint; /* on the host, "/wpars/w1/var" */
 	enum wpar_fs_kind kind;
-	char *source;  /* bind source, image file or block device, nfs export */
-	char *fstype;  /* Linux type: "ext4", "xfs", "btrfs", "tmpfs", "nfs";
-			  NULL for directories and bind mounts */
-	char *options; /* mountopts; "ro" for shared /usr and /opt */
+	char *source;            /* bind source, image file or block device, nfs export */
+	char *fstype;            /* Linux type: "ext4", "xfs", "btrfs", "tmpfs", "nfs";
+				    NULL for directories and bind mounts */
+	char *options;           /* mountopts; "ro" for shared /usr and /opt */
 	unsigned long long size; /* bytes, for images and tmpfs; 0 = none */
 	mode_t mode;             /* of the mount point directory */
-	bool owned; /* created by mkwpar: rmwpar may delete its content */
-	long stanza; /* index in spec->mounts; -1 for the implicit "/" */
+	bool owned;              /* created by mkwpar: rmwpar may delete its content */
+	long stanza;             /* index in spec->mounts; -1 for the implicit "/" */
 };
 
 struct wpar_fs_plan {
@@ -51,8 +51,7 @@ struct wpar_fs_plan {
  * root, two mounts on one directory, a namefs source that is missing, a
  * root whose removal would wreck the host, an image too small for mkfs).
  * A system WPAR without a "/" stanza gets a directory root (stanza -1). */
-int wpar_fs_plan_build(const struct wpar_spec *spec,
-		       struct wpar_fs_plan **out, wpar_error_t *err);
+int wpar_fs_plan_build(const struct wpar_spec *spec, struct wpar_fs_plan **out, wpar_error_t *err);
 void wpar_fs_plan_free(struct wpar_fs_plan *plan);
 static inline void wpar_fs_plan_freep(struct wpar_fs_plan **p)
 {
@@ -68,8 +67,7 @@ int wpar_fs_plan_build_flags(const struct wpar_spec *spec, unsigned flags,
 			     struct wpar_fs_plan **out, wpar_error_t *err);
 
 /* The entry for a directory inside the WPAR ("/var"), or NULL. */
-const struct wpar_fs *wpar_fs_plan_find(const struct wpar_fs_plan *plan,
-					const char *directory);
+const struct wpar_fs *wpar_fs_plan_find(const struct wpar_fs_plan *plan, const char *directory);
 
 /* True for directories that can never be a WPAR root because removing
  * them would wreck the host: "/", /usr, /etc, ..., and any directory
@@ -88,8 +86,7 @@ unsigned long long wpar_fs_min_image_size(const char *fstype);
 int wpar_fs_add_defaults(struct wpar_spec *spec, wpar_error_t *err);
 /* Same, judging which of /bin, /sbin, /lib* are merged by looking below
  * `host_root` instead of "/" (tests; restoring for another host). */
-int wpar_fs_add_defaults_from(struct wpar_spec *spec, const char *host_root,
-			      wpar_error_t *err);
+int wpar_fs_add_defaults_from(struct wpar_spec *spec, const char *host_root, wpar_error_t *err);
 
 /* Creates image files (sparse, mkfs of the host's native type) for
  * WPAR_FS_IMAGE entries that have no existing source, writing the image
@@ -101,14 +98,14 @@ int wpar_fs_create_images(struct wpar_spec *spec, wpar_error_t *err);
  * mount points so they can be populated; namefs and tmpfs are left to the
  * runtime.  Unmount undoes exactly what mount did, in reverse. */
 struct wpar_fs_mounted;
-int wpar_fs_mount_own(const struct wpar_fs_plan *plan,
-		      struct wpar_fs_mounted **out, wpar_error_t *err);
+int wpar_fs_mount_own(const struct wpar_fs_plan *plan, struct wpar_fs_mounted **out,
+		      wpar_error_t *err);
 /* Always releases `m`, also when an unmount fails (the error names the
  * file system that stayed mounted).  NULL is a no-op. */
 int wpar_fs_unmount_own(struct wpar_fs_mounted *m, wpar_error_t *err);
 
 struct wpar_populate_opts {
-	bool copy_nameres;       /* -r */
+	bool copy_nameres;              /* -r */
 	const char *root_password_hash; /* -P, crypt() output, or NULL */
 };
 
@@ -119,10 +116,8 @@ struct wpar_populate_opts {
  * (wpar_fs_mount_own) and the root must not hold a system yet.  Ends with
  * one syncfs() per file system, so the result is on disk on return.
  * opts may be NULL. */
-int wpar_rootfs_populate(const struct wpar_spec *spec,
-			 const struct wpar_fs_plan *plan,
-			 const struct wpar_populate_opts *opts,
-			 wpar_error_t *err);
+int wpar_rootfs_populate(const struct wpar_spec *spec, const struct wpar_fs_plan *plan,
+			 const struct wpar_populate_opts *opts, wpar_error_t *err);
 
 /* Removes what mkwpar created: the content of owned directories and the
  * root directory, image files under the WPAR's state directory; never a
@@ -131,19 +126,17 @@ int wpar_rootfs_populate(const struct wpar_spec *spec,
  * reported before anything is removed).  A root that is a symlink is
  * refused; a root that is already gone is fine.  Application WPARs own
  * nothing: a no-op.  docs/mapping-filesystems.md lists the rules. */
-int wpar_rootfs_destroy(const struct wpar_spec *spec,
-			const struct wpar_fs_plan *plan, wpar_error_t *err);
+int wpar_rootfs_destroy(const struct wpar_spec *spec, const struct wpar_fs_plan *plan,
+			wpar_error_t *err);
 
 /* Sizes as AIX writes them ("512M", "1G", "2048" = 512-byte blocks as crfs,
  * "10GB"; K, M, G, T with or without B, any case, binary units) -> bytes.
  * Zero, signs, blanks, fractions, unknown units and overflow are refused
  * with the value in the message. */
-int wpar_parse_size(const char *s, unsigned long long *bytes,
-		    wpar_error_t *err);
+int wpar_parse_size(const char *s, unsigned long long *bytes, wpar_error_t *err);
 
 /* Sets the root password in an existing WPAR's /etc/shadow (keeping the
  * file's mode and owner); `hash` is crypt() output without ':'. */
-int wpar_rootfs_set_root_password(const char *root, const char *hash,
-				  wpar_error_t *err);
+int wpar_rootfs_set_root_password(const char *root, const char *hash, wpar_error_t *err);
 
 #endif

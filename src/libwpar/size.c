@@ -20,11 +20,8 @@ struct size_unit {
 
 /* Binary units, as AIX means them: 1M = 1024 KB. */
 static const struct size_unit size_units[] = {
-	{"", 9}, /* 512-byte blocks */
-	{"K", 10}, {"KB", 10},
-	{"M", 20}, {"MB", 20},
-	{"G", 30}, {"GB", 30},
-	{"T", 40}, {"TB", 40},
+    {"", 9}, /* 512-byte blocks */
+    {"K", 10}, {"KB", 10}, {"M", 20}, {"MB", 20}, {"G", 30}, {"GB", 30}, {"T", 40}, {"TB", 40},
 };
 
 static const struct size_unit *size_unit_find(const char *suffix)
@@ -35,8 +32,7 @@ static const struct size_unit *size_unit_find(const char *suffix)
 	return NULL;
 }
 
-int wpar_parse_size(const char *s, unsigned long long *bytes,
-		    wpar_error_t *err)
+int wpar_parse_size(const char *s, unsigned long long *bytes, wpar_error_t *err)
 {
 	if (s == NULL || *s == '\0')
 		return wpar_error_input(err, "empty size");
@@ -66,8 +62,7 @@ int wpar_parse_size(const char *s, unsigned long long *bytes,
 					"blocks)",
 					s, p);
 	if (n == 0)
-		return wpar_error_input(err, "size %s must be greater than zero",
-					s);
+		return wpar_error_input(err, "size %s must be greater than zero", s);
 	if (n > (ULLONG_MAX >> unit->shift))
 		return wpar_error_input(err, "size %s is too large", s);
 	*bytes = n << unit->shift;

@@ -4,12 +4,14 @@
 #include "spec_internal.h"
 #include "util.h"
 
-struct wpar_spec *wpar_spec_new(void) { return xcalloc(1, sizeof(struct wpar_spec)); }
+struct wpar_spec *wpar_spec_new(void)
+{
+	return xcalloc(1, sizeof(struct wpar_spec));
+}
 
 /* Pointer to the array (for repeatable stanzas) or to the embedded struct
  * (for single ones). */
-static void **array_slot(const struct wpar_spec *spec,
-			 enum wpar_stanza_kind kind)
+static void **array_slot(const struct wpar_spec *spec, enum wpar_stanza_kind kind)
 {
 	struct wpar_spec *s = (struct wpar_spec *)spec;
 	switch (kind) {
@@ -28,8 +30,7 @@ static void **array_slot(const struct wpar_spec *spec,
 	}
 }
 
-static void *single_instance(const struct wpar_spec *spec,
-			     enum wpar_stanza_kind kind)
+static void *single_instance(const struct wpar_spec *spec, enum wpar_stanza_kind kind)
 {
 	struct wpar_spec *s = (struct wpar_spec *)spec;
 	switch (kind) {
@@ -77,8 +78,7 @@ size_t *wpar_spec_count(const struct wpar_spec *spec, enum wpar_stanza_kind kind
 	}
 }
 
-void *wpar_spec_instance(const struct wpar_spec *spec,
-			 enum wpar_stanza_kind kind, size_t index)
+void *wpar_spec_instance(const struct wpar_spec *spec, enum wpar_stanza_kind kind, size_t index)
 {
 	const struct wpar_stanza_desc *d = wpar_stanza_desc(kind);
 	if (!d->repeatable)
@@ -129,8 +129,7 @@ size_t wpar_spec_append(struct wpar_spec *spec, enum wpar_stanza_kind kind)
 	return (*n)++;
 }
 
-void wpar_spec_remove_at(struct wpar_spec *spec, enum wpar_stanza_kind kind,
-			 size_t index)
+void wpar_spec_remove_at(struct wpar_spec *spec, enum wpar_stanza_kind kind, size_t index)
 {
 	const struct wpar_stanza_desc *d = wpar_stanza_desc(kind);
 	size_t *n = wpar_spec_count(spec, kind);
@@ -159,34 +158,29 @@ struct wpar_spec *wpar_spec_dup(const struct wpar_spec *spec)
 			void *dst = wpar_spec_instance(copy, k, j);
 			for (size_t a = 0; a < d->n_attrs; a++) {
 				char *v = *wpar_attr_slot(src, &d->attrs[a]);
-				*wpar_attr_slot(dst, &d->attrs[a]) =
-					v ? xstrdup(v) : NULL;
+				*wpar_attr_slot(dst, &d->attrs[a]) = v ? xstrdup(v) : NULL;
 			}
 		}
 	}
 	return copy;
 }
 
-int wpar_spec_set(struct wpar_spec *spec, enum wpar_stanza_kind kind,
-		  size_t index, const char *attr, const char *value,
-		  wpar_error_t *err)
+int wpar_spec_set(struct wpar_spec *spec, enum wpar_stanza_kind kind, size_t index,
+		  const char *attr, const char *value, wpar_error_t *err)
 {
 	const struct wpar_stanza_desc *d = wpar_stanza_desc(kind);
 	size_t *n = wpar_spec_count(spec, kind);
 	if (!d->repeatable && *n == 0)
 		wpar_spec_append(spec, kind);
 	else if (index >= *n)
-		return wpar_error_input(err, "no %s stanza number %zu", d->name,
-					index + 1);
+		return wpar_error_input(err, "no %s stanza number %zu", d->name, index + 1);
 	if (value != NULL && value[0] == '\0')
 		value = NULL;
-	return wpar_attr_assign(kind, wpar_spec_instance(spec, kind, index),
-				attr, value, err);
+	return wpar_attr_assign(kind, wpar_spec_instance(spec, kind, index), attr, value, err);
 }
 
-int wpar_spec_add_words(struct wpar_spec *spec, enum wpar_stanza_kind kind,
-			const char *flag, char **words, size_t n_words,
-			wpar_error_t *err)
+int wpar_spec_add_words(struct wpar_spec *spec, enum wpar_stanza_kind kind, const char *flag,
+			char **words, size_t n_words, wpar_error_t *err)
 {
 	const struct wpar_stanza_desc *d = wpar_stanza_desc(kind);
 	/* Build into a scratch spec so that a bad word changes nothing. */
@@ -194,22 +188,18 @@ int wpar_spec_add_words(struct wpar_spec *spec, enum wpar_stanza_kind kind,
 	size_t idx = wpar_spec_append(scratch, kind);
 	void *inst = wpar_spec_instance(scratch, kind, idx);
 	if (n_words == 0)
-		return wpar_error_input(err, "%s needs attr=value arguments",
-					flag);
+		return wpar_error_input(err, "%s needs attr=value arguments", flag);
 	for (size_t i = 0; i < n_words; i++) {
 		const char *eq = strchr(words[i], '=');
 		if (eq == NULL || eq == words[i])
-			return wpar_error_input(
-				err, "%s: '%s' is not of the form attribute=value",
-				flag, words[i]);
+			return wpar_error_input(err, "%s: '%s' is not of the form attribute=value",
+						flag, words[i]);
 		cleanup_free char *attr = xstrndup(words[i], (size_t)(eq - words[i]));
 		const char *value = eq + 1;
 		if (wpar_attr_lookup(kind, attr) != NULL &&
 		    *wpar_attr_slot(inst, wpar_attr_lookup(kind, attr)) != NULL)
-			return wpar_error_input(err, "%s: attribute '%s' given twice",
-						flag, attr);
-		if (wpar_attr_assign(kind, inst, attr, value[0] ? value : NULL,
-				     err) < 0)
+			return wpar_error_input(err, "%s: attribute '%s' given twice", flag, attr);
+		if (wpar_attr_assign(kind, inst, attr, value[0] ? value : NULL, err) < 0)
 			return wpar_error_prefix(err, "%s", flag);
 	}
 	/* Commit: repeatable stanzas get a new instance, single ones merge. */
@@ -238,8 +228,7 @@ bool wpar_spec_flag(const char *value)
 	return value != NULL && strcmp(value, "yes") == 0;
 }
 
-struct wpar_mount *wpar_spec_find_mount(const struct wpar_spec *spec,
-					const char *directory)
+struct wpar_mount *wpar_spec_find_mount(const struct wpar_spec *spec, const char *directory)
 {
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const char *d = spec->mounts[i].directory;

@@ -162,14 +162,17 @@ struct wpar_spec {
 struct wpar_spec *wpar_spec_new(void);
 void wpar_spec_free(struct wpar_spec *spec);
 struct wpar_spec *wpar_spec_dup(const struct wpar_spec *spec);
-static inline void wpar_spec_freep(struct wpar_spec **p) { wpar_spec_free(*p); }
+static inline void wpar_spec_freep(struct wpar_spec **p)
+{
+	wpar_spec_free(*p);
+}
 #define cleanup_spec __attribute__((cleanup(wpar_spec_freep)))
 
 /* Parses spec-file text.  `origin` names the input in messages
  * ("file.cf:12: ...").  Unknown stanzas or attributes, bad values and
  * syntax errors fail with the line number. */
-int wpar_spec_parse(const char *text, size_t len, const char *origin,
-		    struct wpar_spec **out, wpar_error_t *err);
+int wpar_spec_parse(const char *text, size_t len, const char *origin, struct wpar_spec **out,
+		    wpar_error_t *err);
 int wpar_spec_load(const char *path, struct wpar_spec **out, wpar_error_t *err);
 
 /* Canonical text: stanzas in enum order, attributes in table order, every
@@ -181,28 +184,24 @@ char *wpar_spec_write(const struct wpar_spec *spec);
  * -N, -M, -R, ...).  For single stanzas (general, resources, options,
  * security, lvmgmt) the attributes are merged into the existing one.
  * `flag` names the option in messages ("-M"). */
-int wpar_spec_add_words(struct wpar_spec *spec, enum wpar_stanza_kind kind,
-			const char *flag, char **words, size_t n_words,
-			wpar_error_t *err);
+int wpar_spec_add_words(struct wpar_spec *spec, enum wpar_stanza_kind kind, const char *flag,
+			char **words, size_t n_words, wpar_error_t *err);
 
 /* Sets one attribute of a stanza instance by its file name ("vfs").
  * value NULL clears it.  The value is validated and normalised. */
-int wpar_spec_set(struct wpar_spec *spec, enum wpar_stanza_kind kind,
-		  size_t index, const char *attr, const char *value,
-		  wpar_error_t *err);
+int wpar_spec_set(struct wpar_spec *spec, enum wpar_stanza_kind kind, size_t index,
+		  const char *attr, const char *value, wpar_error_t *err);
 
 /* Appends an empty instance of a repeatable stanza and returns its index. */
 size_t wpar_spec_append(struct wpar_spec *spec, enum wpar_stanza_kind kind);
-void wpar_spec_remove_at(struct wpar_spec *spec, enum wpar_stanza_kind kind,
-			 size_t index);
+void wpar_spec_remove_at(struct wpar_spec *spec, enum wpar_stanza_kind kind, size_t index);
 
 /* Rules between attributes and stanzas (a network stanza is IPv4 or IPv6,
  * a jfs2 mount may have a size, an application WPAR has no device stanza,
  * ...).  Run after all sources (file, -e template, flags) are merged. */
 int wpar_spec_validate(const struct wpar_spec *spec, wpar_error_t *err);
 /* The same rules for a template (mkwpar -e X -w -o): no name needed. */
-int wpar_spec_validate_template(const struct wpar_spec *spec,
-				wpar_error_t *err);
+int wpar_spec_validate_template(const struct wpar_spec *spec, wpar_error_t *err);
 
 /* Convenience readers. */
 enum wpar_type wpar_spec_type(const struct wpar_spec *spec);
@@ -211,7 +210,6 @@ const char *wpar_spec_stanza_name(enum wpar_stanza_kind kind);
 int wpar_spec_stanza_by_name(const char *name); /* -1 when unknown */
 
 /* Finds the mount stanza for a directory inside the WPAR ("/var"). */
-struct wpar_mount *wpar_spec_find_mount(const struct wpar_spec *spec,
-					const char *directory);
+struct wpar_mount *wpar_spec_find_mount(const struct wpar_spec *spec, const char *directory);
 
 #endif

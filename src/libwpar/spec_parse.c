@@ -20,8 +20,7 @@ struct parser {
 	struct wpar_spec *spec;
 };
 
-static int perror_at(struct parser *ps, int line, wpar_error_t *err,
-		     const char *msg)
+static int perror_at(struct parser *ps, int line, wpar_error_t *err, const char *msg)
 {
 	return wpar_error_input(err, "%s:%d: %s", ps->origin, line, msg);
 }
@@ -62,8 +61,8 @@ static bool is_ident_char(char c)
 
 /* Reads a value starting at s on the current line, following backslash
  * continuations onto the next lines. */
-static int read_value(struct parser *ps, const char *s, const char *e,
-		      char **out, wpar_error_t *err)
+static int read_value(struct parser *ps, const char *s, const char *e, char **out,
+		      wpar_error_t *err)
 {
 	struct strbuf sb = {0};
 	int start_line = ps->line;
@@ -107,8 +106,7 @@ static int read_value(struct parser *ps, const char *s, const char *e,
 	}
 	if (quoted) {
 		strbuf_release(&sb);
-		return perror_at(ps, start_line, err,
-				 "a quoted value has no closing quote");
+		return perror_at(ps, start_line, err, "a quoted value has no closing quote");
 	}
 	/* Bare values lose trailing blanks. */
 	while (sb.len > 0 && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '\t'))
@@ -117,21 +115,20 @@ static int read_value(struct parser *ps, const char *s, const char *e,
 	return 0;
 }
 
-static int parse_header(struct parser *ps, const char *s, const char *e,
-			wpar_error_t *err)
+static int parse_header(struct parser *ps, const char *s, const char *e, wpar_error_t *err)
 {
 	cleanup_free char *name = xstrndup(s, (size_t)(e - s - 1));
 	int kind = wpar_spec_stanza_by_name(name);
 	if (kind < 0) {
-		cleanup_free char *msg = xasprintf(
-			"unknown stanza '%s:' (valid: general, network, route, mount, lvmgmt, device, extension, resources, options, security)",
-			name);
+		cleanup_free char *msg =
+		    xasprintf("unknown stanza '%s:' (valid: general, network, route, mount, "
+			      "lvmgmt, device, extension, resources, options, security)",
+			      name);
 		return perror_at(ps, ps->line, err, msg);
 	}
 	const struct wpar_stanza_desc *d = wpar_stanza_desc(kind);
 	if (!d->repeatable && *wpar_spec_count(ps->spec, kind) > 0) {
-		cleanup_free char *msg = xasprintf(
-			"the %s stanza may appear only once", name);
+		cleanup_free char *msg = xasprintf("the %s stanza may appear only once", name);
 		return perror_at(ps, ps->line, err, msg);
 	}
 	ps->kind = kind;
@@ -139,8 +136,7 @@ static int parse_header(struct parser *ps, const char *s, const char *e,
 	return 0;
 }
 
-static int parse_attribute(struct parser *ps, const char *s, const char *e,
-			   wpar_error_t *err)
+static int parse_attribute(struct parser *ps, const char *s, const char *e, wpar_error_t *err)
 {
 	int line = ps->line;
 	const char *k = s;
@@ -149,11 +145,11 @@ static int parse_attribute(struct parser *ps, const char *s, const char *e,
 	const char *kend = s;
 	s = skip_blanks(s, e);
 	if (kend == k || s >= e || *s != '=')
-		return perror_at(ps, line, err,
-				 "expected 'attribute = value' or 'stanza:'");
+		return perror_at(ps, line, err, "expected 'attribute = value' or 'stanza:'");
 	if (ps->kind < 0)
-		return perror_at(ps, line, err,
-				 "attribute outside of a stanza (a 'stanza:' line must come first)");
+		return perror_at(
+		    ps, line, err,
+		    "attribute outside of a stanza (a 'stanza:' line must come first)");
 	s = skip_blanks(s + 1, e);
 	cleanup_free char *attr = xstrndup(k, (size_t)(kend - k));
 	cleanup_free char *value = NULL;
@@ -162,23 +158,21 @@ static int parse_attribute(struct parser *ps, const char *s, const char *e,
 	void *inst = wpar_spec_instance(ps->spec, ps->kind, ps->index);
 	const struct wpar_attr_desc *a = wpar_attr_lookup(ps->kind, attr);
 	if (a != NULL && *wpar_attr_slot(inst, a) != NULL) {
-		cleanup_free char *msg = xasprintf(
-			"attribute '%s' appears twice in this %s stanza", attr,
-			wpar_spec_stanza_name(ps->kind));
+		cleanup_free char *msg = xasprintf("attribute '%s' appears twice in this %s stanza",
+						   attr, wpar_spec_stanza_name(ps->kind));
 		return perror_at(ps, line, err, msg);
 	}
 	/* An empty value means the attribute is absent; an unknown attribute
 	 * is an error either way. */
 	if (a == NULL || value[0] != '\0') {
-		if (wpar_attr_assign(ps->kind, inst, attr,
-				     value[0] ? value : NULL, err) < 0)
+		if (wpar_attr_assign(ps->kind, inst, attr, value[0] ? value : NULL, err) < 0)
 			return wpar_error_prefix(err, "%s:%d", ps->origin, line);
 	}
 	return 0;
 }
 
-int wpar_spec_parse(const char *text, size_t len, const char *origin,
-		    struct wpar_spec **out, wpar_error_t *err)
+int wpar_spec_parse(const char *text, size_t len, const char *origin, struct wpar_spec **out,
+		    wpar_error_t *err)
 {
 	cleanup_spec struct wpar_spec *spec = wpar_spec_new();
 	struct parser ps = {.p = text,
@@ -188,8 +182,7 @@ int wpar_spec_parse(const char *text, size_t len, const char *origin,
 			    .spec = spec};
 	const char *b, *e;
 	if (memchr(text, '\0', len) != NULL)
-		return wpar_error_input(err, "%s: the file contains a NUL byte",
-					ps.origin);
+		return wpar_error_input(err, "%s: the file contains a NUL byte", ps.origin);
 	while (next_line(&ps, &b, &e)) {
 		const char *s = skip_blanks(b, e);
 		e = trim_end(s, e);

@@ -68,9 +68,7 @@ static int check_limit(const char *v, char **norm, wpar_error_t *err)
 		return 0;
 	}
 	if (parse_long(v, &n) < 0 || n == 0 || n < -1)
-		return wpar_error_input(
-			err, "'%s' is not a positive number or -1 (unlimited)",
-			v);
+		return wpar_error_input(err, "'%s' is not a positive number or -1 (unlimited)", v);
 	return 0;
 }
 
@@ -79,9 +77,8 @@ static int check_shares(const char *v, char **norm, wpar_error_t *err)
 	long long n;
 	(void)norm;
 	if (parse_long(v, &n) < 0 || !(n == -1 || (n >= 1 && n <= 65535)))
-		return wpar_error_input(
-			err, "'%s' is not a share count between 1 and 65535 (or -1)",
-			v);
+		return wpar_error_input(err,
+					"'%s' is not a share count between 1 and 65535 (or -1)", v);
 	return 0;
 }
 
@@ -102,16 +99,14 @@ static int check_percent(const char *v, char **norm, wpar_error_t *err)
 		else
 			digits++;
 	}
-	if (digits == 0 || decimals > 2 || (*p == '%' && p[1] != '\0') ||
-	    strtod(v, NULL) > 100.0)
+	if (digits == 0 || decimals > 2 || (*p == '%' && p[1] != '\0') || strtod(v, NULL) > 100.0)
 		goto bad;
 	if (*p != '%')
 		*norm = xasprintf("%s%%", v);
 	return 0;
 bad:
 	return wpar_error_input(
-		err, "'%s' is not a percentage between 0 and 100 (two decimals at most)",
-		v);
+	    err, "'%s' is not a percentage between 0 and 100 (two decimals at most)", v);
 }
 
 /* "min%-softmax%,hardmax%" with any part optional, as AIX's -R CPU=. */
@@ -121,8 +116,7 @@ static int check_percent_range(const char *v, char **norm, wpar_error_t *err)
 	for (const char *p = v; *p; p++)
 		if (!(isdigit((unsigned char)*p) || strchr(".%-,", *p)))
 			return wpar_error_input(
-				err, "'%s' is not of the form min%%-softmax%%,hardmax%%",
-				v);
+			    err, "'%s' is not of the form min%%-softmax%%,hardmax%%", v);
 	return 0;
 }
 
@@ -182,9 +176,8 @@ static int check_init(const char *v, char **norm, wpar_error_t *err)
 {
 	(void)norm;
 	if (strcmp(v, "wpar") != 0 && strcmp(v, "system") != 0)
-		return wpar_error_input(
-			err, "'%s' is not an init choice (\"wpar\" or \"system\")",
-			v);
+		return wpar_error_input(err, "'%s' is not an init choice (\"wpar\" or \"system\")",
+					v);
 	return 0;
 }
 
@@ -225,8 +218,7 @@ static int check_prefixlen(const char *v, char **norm, wpar_error_t *err)
 	long long n;
 	(void)norm;
 	if (parse_long(v, &n) < 0 || n < 0 || n > 128)
-		return wpar_error_input(err, "'%s' is not a prefix length (0-128)",
-					v);
+		return wpar_error_input(err, "'%s' is not a prefix length (0-128)", v);
 	return 0;
 }
 
@@ -253,15 +245,13 @@ static int check_rtdest(const char *v, char **norm, wpar_error_t *err)
 			goto bad;
 	}
 	struct in6_addr a;
-	if (inet_pton(AF_INET, addr, &a) == 1 ||
-	    inet_pton(AF_INET6, addr, &a) == 1)
+	if (inet_pton(AF_INET, addr, &a) == 1 || inet_pton(AF_INET6, addr, &a) == 1)
 		return 0;
 	if (wpar_hostname_check(addr, NULL) == 0)
 		return 0;
 bad:
 	return wpar_error_input(
-		err, "'%s' is not a route destination (address, network or \"default\")",
-		v);
+	    err, "'%s' is not a route destination (address, network or \"default\")", v);
 }
 
 static int check_gateway(const char *v, char **norm, wpar_error_t *err)
@@ -277,24 +267,22 @@ static int check_rttype(const char *v, char **norm, wpar_error_t *err)
 {
 	(void)norm;
 	if (strcmp(v, "host") != 0 && strcmp(v, "net") != 0)
-		return wpar_error_input(err, "'%s' is not a route type (host or net)",
-					v);
+		return wpar_error_input(err, "'%s' is not a route type (host or net)", v);
 	return 0;
 }
 
 static int check_vfs(const char *v, char **norm, wpar_error_t *err)
 {
-	static const char *vfs[] = {"directory", "namefs", "jfs2", "jfs",
-				    "local", "ext4", "xfs", "btrfs",
-				    "tmpfs", "nfs"};
+	static const char *vfs[] = {"directory", "namefs", "jfs2",  "jfs",   "local",
+				    "ext4",      "xfs",    "btrfs", "tmpfs", "nfs"};
 	for (size_t i = 0; i < ARRAY_SIZE(vfs); i++)
 		if (strcmp(v, vfs[i]) == 0)
 			return 0;
 	(void)norm;
-	return wpar_error_input(
-		err,
-		"'%s' is not a file system type (directory, namefs, jfs2, jfs, local, ext4, xfs, btrfs, tmpfs, nfs)",
-		v);
+	return wpar_error_input(err,
+				"'%s' is not a file system type (directory, namefs, jfs2, jfs, "
+				"local, ext4, xfs, btrfs, tmpfs, nfs)",
+				v);
 }
 
 static int check_mode(const char *v, char **norm, wpar_error_t *err)
@@ -318,143 +306,122 @@ static int check_mountopts(const char *v, char **norm, wpar_error_t *err)
 	(void)norm;
 	for (const char *p = v; *p; p++)
 		if (isspace((unsigned char)*p))
-			return wpar_error_input(
-				err, "mount options '%s' must not contain blanks", v);
+			return wpar_error_input(err, "mount options '%s' must not contain blanks",
+						v);
 	return 0;
 }
 
-#define A(type, field, fn)                                                     \
-	{                                                                      \
-		#field, offsetof(struct type, field), fn                       \
+#define A(type, field, fn)                                                                         \
+	{                                                                                          \
+#field, offsetof(struct type, field), fn                                           \
 	}
-#define AN(type, name, field, fn)                                              \
-	{                                                                      \
-		name, offsetof(struct type, field), fn                         \
+#define AN(type, name, field, fn)                                                                  \
+	{                                                                                          \
+		name, offsetof(struct type, field), fn                                             \
 	}
 
 static const struct wpar_attr_desc general_attrs[] = {
-	A(wpar_general, name, check_name),
-	A(wpar_general, checkpointable, check_yes_no),
-	A(wpar_general, hostname, check_hostname),
-	A(wpar_general, directory, check_abs_path),
-	A(wpar_general, privateusr, check_yes_no),
-	A(wpar_general, devices, check_abs_path),
-	A(wpar_general, ostype, check_ostype),
-	AN(wpar_general, "auto", autostart, check_yes_no),
-	A(wpar_general, rootvgwpar, check_yes_no),
-	A(wpar_general, preserve, check_yes_no),
-	A(wpar_general, preservename, check_name),
-	A(wpar_general, routing, check_yes_no),
-	A(wpar_general, application, check_text),
-	A(wpar_general, script, check_abs_path),
-	A(wpar_general, postscript, check_abs_path),
-	A(wpar_general, copy_nameres, check_yes_no),
-	A(wpar_general, vg, check_text),
-	A(wpar_general, uuid, check_uuid),
-	A(wpar_general, init, check_init),
+    A(wpar_general, name, check_name),
+    A(wpar_general, checkpointable, check_yes_no),
+    A(wpar_general, hostname, check_hostname),
+    A(wpar_general, directory, check_abs_path),
+    A(wpar_general, privateusr, check_yes_no),
+    A(wpar_general, devices, check_abs_path),
+    A(wpar_general, ostype, check_ostype),
+    AN(wpar_general, "auto", autostart, check_yes_no),
+    A(wpar_general, rootvgwpar, check_yes_no),
+    A(wpar_general, preserve, check_yes_no),
+    A(wpar_general, preservename, check_name),
+    A(wpar_general, routing, check_yes_no),
+    A(wpar_general, application, check_text),
+    A(wpar_general, script, check_abs_path),
+    A(wpar_general, postscript, check_abs_path),
+    A(wpar_general, copy_nameres, check_yes_no),
+    A(wpar_general, vg, check_text),
+    A(wpar_general, uuid, check_uuid),
+    A(wpar_general, init, check_init),
 };
 
 static const struct wpar_attr_desc network_attrs[] = {
-	A(wpar_network, broadcast, check_ipv4),
-	A(wpar_network, interface, check_ifname),
-	A(wpar_network, address, check_ipv4),
-	A(wpar_network, netmask, check_netmask),
-	A(wpar_network, address6, check_ipv6),
-	A(wpar_network, prefixlen, check_prefixlen),
+    A(wpar_network, broadcast, check_ipv4), A(wpar_network, interface, check_ifname),
+    A(wpar_network, address, check_ipv4),   A(wpar_network, netmask, check_netmask),
+    A(wpar_network, address6, check_ipv6),  A(wpar_network, prefixlen, check_prefixlen),
 };
 
 static const struct wpar_attr_desc route_attrs[] = {
-	A(wpar_route, rtdest, check_rtdest),
-	A(wpar_route, rtgateway, check_gateway),
-	A(wpar_route, rtinterface, check_ifname),
-	A(wpar_route, rtnetmask, check_netmask),
-	A(wpar_route, rtprefixlen, check_prefixlen),
-	A(wpar_route, rttype, check_rttype),
+    A(wpar_route, rtdest, check_rtdest),         A(wpar_route, rtgateway, check_gateway),
+    A(wpar_route, rtinterface, check_ifname),    A(wpar_route, rtnetmask, check_netmask),
+    A(wpar_route, rtprefixlen, check_prefixlen), A(wpar_route, rttype, check_rttype),
 };
 
 static const struct wpar_attr_desc mount_attrs[] = {
-	A(wpar_mount, directory, check_abs_path),
-	A(wpar_mount, vfs, check_vfs),
-	A(wpar_mount, dev, check_text),
-	A(wpar_mount, size, check_size),
-	A(wpar_mount, mode, check_mode),
-	A(wpar_mount, vg, check_text),
-	A(wpar_mount, logname, check_text),
-	A(wpar_mount, crfsopts, check_text),
-	A(wpar_mount, host, check_hostname),
-	A(wpar_mount, mountopts, check_mountopts),
+    A(wpar_mount, directory, check_abs_path), A(wpar_mount, vfs, check_vfs),
+    A(wpar_mount, dev, check_text),           A(wpar_mount, size, check_size),
+    A(wpar_mount, mode, check_mode),          A(wpar_mount, vg, check_text),
+    A(wpar_mount, logname, check_text),       A(wpar_mount, crfsopts, check_text),
+    A(wpar_mount, host, check_hostname),      A(wpar_mount, mountopts, check_mountopts),
 };
 
 static const struct wpar_attr_desc lvmgmt_attrs[] = {
-	A(wpar_lvmgmt, image_data, check_abs_path),
-	A(wpar_lvmgmt, shrink, check_yes_no),
-	A(wpar_lvmgmt, ignore_lvs, check_yes_no),
-	A(wpar_lvmgmt, ignore_maps, check_yes_no),
+    A(wpar_lvmgmt, image_data, check_abs_path),
+    A(wpar_lvmgmt, shrink, check_yes_no),
+    A(wpar_lvmgmt, ignore_lvs, check_yes_no),
+    A(wpar_lvmgmt, ignore_maps, check_yes_no),
 };
 
 static const struct wpar_attr_desc device_attrs[] = {
-	A(wpar_device, devname, check_text),
-	A(wpar_device, devid, check_text),
-	A(wpar_device, devtype, check_uint),
-	A(wpar_device, globaldev, check_abs_path),
-	AN(wpar_device, "export", export_, check_yes_no),
-	A(wpar_device, rootvg, check_yes_no),
+    A(wpar_device, devname, check_text),
+    A(wpar_device, devid, check_text),
+    A(wpar_device, devtype, check_uint),
+    A(wpar_device, globaldev, check_abs_path),
+    AN(wpar_device, "export", export_, check_yes_no),
+    A(wpar_device, rootvg, check_yes_no),
 };
 
 static const struct wpar_attr_desc extension_attrs[] = {
-	A(wpar_extension, kext, check_text),
-	A(wpar_extension, exportfile, check_abs_path),
-	A(wpar_extension, local, check_yes_no),
-	A(wpar_extension, major, check_yes_no),
+    A(wpar_extension, kext, check_text),
+    A(wpar_extension, exportfile, check_abs_path),
+    A(wpar_extension, local, check_yes_no),
+    A(wpar_extension, major, check_yes_no),
 };
 
 static const struct wpar_attr_desc resources_attrs[] = {
-	A(wpar_resources, active, check_yes_no),
-	A(wpar_resources, rset, check_text),
-	A(wpar_resources, shares_CPU, check_shares),
-	A(wpar_resources, CPU, check_percent_range),
-	A(wpar_resources, shares_memory, check_shares),
-	A(wpar_resources, memory, check_percent_range),
-	A(wpar_resources, procVirtMem, check_vmem),
-	A(wpar_resources, totalVirtMem, check_vmem),
-	A(wpar_resources, totalProcesses, check_limit),
-	A(wpar_resources, totalThreads, check_limit),
-	A(wpar_resources, totalPTYs, check_limit),
-	A(wpar_resources, totalLargePages, check_limit),
-	A(wpar_resources, pct_msgIDs, check_percent),
-	A(wpar_resources, pct_semIDs, check_percent),
-	A(wpar_resources, pct_shmIDs, check_percent),
-	A(wpar_resources, pct_pinMem, check_percent),
+    A(wpar_resources, active, check_yes_no),        A(wpar_resources, rset, check_text),
+    A(wpar_resources, shares_CPU, check_shares),    A(wpar_resources, CPU, check_percent_range),
+    A(wpar_resources, shares_memory, check_shares), A(wpar_resources, memory, check_percent_range),
+    A(wpar_resources, procVirtMem, check_vmem),     A(wpar_resources, totalVirtMem, check_vmem),
+    A(wpar_resources, totalProcesses, check_limit), A(wpar_resources, totalThreads, check_limit),
+    A(wpar_resources, totalPTYs, check_limit),      A(wpar_resources, totalLargePages, check_limit),
+    A(wpar_resources, pct_msgIDs, check_percent),   A(wpar_resources, pct_semIDs, check_percent),
+    A(wpar_resources, pct_shmIDs, check_percent),   A(wpar_resources, pct_pinMem, check_percent),
 };
 
 static const struct wpar_attr_desc options_attrs[] = {
-	A(wpar_options, enable_rawsock, check_yes_no),
-	A(wpar_options, enable_hostname, check_yes_no),
+    A(wpar_options, enable_rawsock, check_yes_no),
+    A(wpar_options, enable_hostname, check_yes_no),
 };
 
 static const struct wpar_attr_desc security_attrs[] = {
-	A(wpar_security, privs, check_text),
-	A(wpar_security, secfile, check_abs_path),
+    A(wpar_security, privs, check_text),
+    A(wpar_security, secfile, check_abs_path),
 };
 
-#define S(n, rep, type, attrs)                                                 \
-	{                                                                      \
-		n, rep, sizeof(struct type), attrs, ARRAY_SIZE(attrs)          \
+#define S(n, rep, type, attrs)                                                                     \
+	{                                                                                          \
+		n, rep, sizeof(struct type), attrs, ARRAY_SIZE(attrs)                              \
 	}
 
 static const struct wpar_stanza_desc stanzas[WPAR_ST__COUNT] = {
-	[WPAR_ST_GENERAL] = S("general", false, wpar_general, general_attrs),
-	[WPAR_ST_NETWORK] = S("network", true, wpar_network, network_attrs),
-	[WPAR_ST_ROUTE] = S("route", true, wpar_route, route_attrs),
-	[WPAR_ST_MOUNT] = S("mount", true, wpar_mount, mount_attrs),
-	[WPAR_ST_LVMGMT] = S("lvmgmt", false, wpar_lvmgmt, lvmgmt_attrs),
-	[WPAR_ST_DEVICE] = S("device", true, wpar_device, device_attrs),
-	[WPAR_ST_EXTENSION] =
-		S("extension", true, wpar_extension, extension_attrs),
-	[WPAR_ST_RESOURCES] =
-		S("resources", false, wpar_resources, resources_attrs),
-	[WPAR_ST_OPTIONS] = S("options", false, wpar_options, options_attrs),
-	[WPAR_ST_SECURITY] = S("security", false, wpar_security, security_attrs),
+    [WPAR_ST_GENERAL] = S("general", false, wpar_general, general_attrs),
+    [WPAR_ST_NETWORK] = S("network", true, wpar_network, network_attrs),
+    [WPAR_ST_ROUTE] = S("route", true, wpar_route, route_attrs),
+    [WPAR_ST_MOUNT] = S("mount", true, wpar_mount, mount_attrs),
+    [WPAR_ST_LVMGMT] = S("lvmgmt", false, wpar_lvmgmt, lvmgmt_attrs),
+    [WPAR_ST_DEVICE] = S("device", true, wpar_device, device_attrs),
+    [WPAR_ST_EXTENSION] = S("extension", true, wpar_extension, extension_attrs),
+    [WPAR_ST_RESOURCES] = S("resources", false, wpar_resources, resources_attrs),
+    [WPAR_ST_OPTIONS] = S("options", false, wpar_options, options_attrs),
+    [WPAR_ST_SECURITY] = S("security", false, wpar_security, security_attrs),
 };
 
 /* Other spellings seen in AIX specs and help texts. */
@@ -462,8 +429,8 @@ static const struct {
 	enum wpar_stanza_kind kind;
 	const char *alias, *name;
 } aliases[] = {
-	{WPAR_ST_ROUTE, "rtrtype", "rttype"},
-	{WPAR_ST_ROUTE, "rtype", "rttype"},
+    {WPAR_ST_ROUTE, "rtrtype", "rttype"},
+    {WPAR_ST_ROUTE, "rtype", "rttype"},
 };
 
 const struct wpar_stanza_desc *wpar_stanza_desc(enum wpar_stanza_kind kind)
@@ -471,8 +438,7 @@ const struct wpar_stanza_desc *wpar_stanza_desc(enum wpar_stanza_kind kind)
 	return &stanzas[kind];
 }
 
-const struct wpar_attr_desc *wpar_attr_lookup(enum wpar_stanza_kind kind,
-					      const char *name)
+const struct wpar_attr_desc *wpar_attr_lookup(enum wpar_stanza_kind kind, const char *name)
 {
 	const struct wpar_stanza_desc *d = &stanzas[kind];
 	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
@@ -497,19 +463,17 @@ int wpar_spec_stanza_by_name(const char *name)
 	return -1;
 }
 
-int wpar_attr_assign(enum wpar_stanza_kind kind, void *instance,
-		     const char *attr, const char *value, wpar_error_t *err)
+int wpar_attr_assign(enum wpar_stanza_kind kind, void *instance, const char *attr,
+		     const char *value, wpar_error_t *err)
 {
 	const struct wpar_attr_desc *a = wpar_attr_lookup(kind, attr);
 	if (a == NULL) {
 		struct strbuf valid = {0};
 		const struct wpar_stanza_desc *d = &stanzas[kind];
 		for (size_t i = 0; i < d->n_attrs; i++)
-			strbuf_printf(&valid, "%s%s", i ? ", " : "",
-				      d->attrs[i].name);
-		wpar_error_input(err,
-				 "unknown attribute '%s' in the %s stanza (valid: %s)",
-				 attr, d->name, valid.buf);
+			strbuf_printf(&valid, "%s%s", i ? ", " : "", d->attrs[i].name);
+		wpar_error_input(err, "unknown attribute '%s' in the %s stanza (valid: %s)", attr,
+				 d->name, valid.buf);
 		strbuf_release(&valid);
 		return -1;
 	}
@@ -521,13 +485,12 @@ int wpar_attr_assign(enum wpar_stanza_kind kind, void *instance,
 	}
 	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
 		if (*p < ' ' || *p == 0x7f)
-			return wpar_error_input(
-				err, "%s.%s: the value contains a control character",
-				stanzas[kind].name, a->name);
+			return wpar_error_input(err,
+						"%s.%s: the value contains a control character",
+						stanzas[kind].name, a->name);
 	char *norm = NULL;
 	if (a->check(value, &norm, err) < 0)
-		return wpar_error_prefix(err, "%s.%s", stanzas[kind].name,
-					 a->name);
+		return wpar_error_prefix(err, "%s.%s", stanzas[kind].name, a->name);
 	free(*slot);
 	*slot = norm ? norm : xstrdup(value);
 	return 0;

@@ -14,10 +14,10 @@ static const struct {
 	enum wpar_state state;
 	const char *word;
 } words[] = {
-	{WPAR_DEFINED, "Defined"},   {WPAR_TRANSITIONAL, "Transitional"},
-	{WPAR_ACTIVE, "Active"},     {WPAR_BROKEN, "Broken"},
-	{WPAR_LOADED, "Loaded"},     {WPAR_FROZEN, "Frozen"},
-	{WPAR_PAUSED, "Paused"},     {WPAR_MOVING, "Moving"},
+    {WPAR_DEFINED, "Defined"}, {WPAR_TRANSITIONAL, "Transitional"},
+    {WPAR_ACTIVE, "Active"},   {WPAR_BROKEN, "Broken"},
+    {WPAR_LOADED, "Loaded"},   {WPAR_FROZEN, "Frozen"},
+    {WPAR_PAUSED, "Paused"},   {WPAR_MOVING, "Moving"},
 };
 
 const char *wpar_state_word(enum wpar_state state)
@@ -36,8 +36,7 @@ int wpar_state_from_letter(char c)
 	return -1;
 }
 
-int wpar_state_read(const char *name, struct wpar_state_record *rec,
-		    wpar_error_t *err)
+int wpar_state_read(const char *name, struct wpar_state_record *rec, wpar_error_t *err)
 {
 	memset(rec, 0, sizeof(*rec));
 	rec->state = WPAR_DEFINED;
@@ -69,8 +68,7 @@ int wpar_state_read(const char *name, struct wpar_state_record *rec,
 	return 0;
 }
 
-int wpar_state_write(const char *name, const struct wpar_state_record *rec,
-		     wpar_error_t *err)
+int wpar_state_write(const char *name, const struct wpar_state_record *rec, wpar_error_t *err)
 {
 	cleanup_free char *dir = wpar_path_statedir(name);
 	if (mkdir_p(dir, 0700, err) < 0)
@@ -84,15 +82,13 @@ int wpar_state_write(const char *name, const struct wpar_state_record *rec,
 		strbuf_printf(&sb, "pid=%d\n", (int)rec->pid);
 	/* The first line only: a newline in a reason could forge a key. */
 	if (rec->reason[0])
-		strbuf_printf(&sb, "reason=%.*s\n",
-			      (int)strcspn(rec->reason, "\n"), rec->reason);
+		strbuf_printf(&sb, "reason=%.*s\n", (int)strcspn(rec->reason, "\n"), rec->reason);
 	int r = write_file_atomic(path, sb.buf, sb.len, 0644, err);
 	strbuf_release(&sb);
 	return r;
 }
 
-int wpar_state_set(const char *name, enum wpar_state state, const char *op,
-		   wpar_error_t *err)
+int wpar_state_set(const char *name, enum wpar_state state, const char *op, wpar_error_t *err)
 {
 	struct wpar_state_record rec = {.state = state, .pid = getpid()};
 	if (op)
@@ -100,33 +96,28 @@ int wpar_state_set(const char *name, enum wpar_state state, const char *op,
 	return wpar_state_write(name, &rec, err);
 }
 
-static enum wpar_state effective(const char *name, struct wpar_state_record *rec,
-				 bool we_hold_lock)
+static enum wpar_state effective(const char *name, struct wpar_state_record *rec, bool we_hold_lock)
 {
 	struct wpar_state_record local;
 	if (rec == NULL)
 		rec = &local;
 	if (wpar_state_read(name, rec, NULL) < 0)
 		return WPAR_BROKEN;
-	if (rec->state == WPAR_TRANSITIONAL &&
-	    (we_hold_lock || !wpar_lock_is_held(name))) {
+	if (rec->state == WPAR_TRANSITIONAL && (we_hold_lock || !wpar_lock_is_held(name))) {
 		if (rec->reason[0] == '\0')
 			snprintf(rec->reason, sizeof(rec->reason),
-				 "the %s operation was interrupted",
-				 rec->op[0] ? rec->op : "last");
+				 "the %s operation was interrupted", rec->op[0] ? rec->op : "last");
 		return WPAR_BROKEN;
 	}
 	return rec->state;
 }
 
-enum wpar_state wpar_state_effective(const char *name,
-				     struct wpar_state_record *rec)
+enum wpar_state wpar_state_effective(const char *name, struct wpar_state_record *rec)
 {
 	return effective(name, rec, false);
 }
 
-enum wpar_state wpar_state_effective_locked(const char *name,
-					    struct wpar_state_record *rec)
+enum wpar_state wpar_state_effective_locked(const char *name, struct wpar_state_record *rec)
 {
 	return effective(name, rec, true);
 }

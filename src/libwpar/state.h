@@ -30,24 +30,19 @@ struct wpar_state_record {
 };
 
 const char *wpar_state_word(enum wpar_state state); /* "Defined", ... */
-int wpar_state_from_letter(char c);                  /* -1 when unknown */
+int wpar_state_from_letter(char c);                 /* -1 when unknown */
 
 /* Reads the recorded state; a missing record reads as Defined. */
-int wpar_state_read(const char *name, struct wpar_state_record *rec,
-		    wpar_error_t *err);
-int wpar_state_write(const char *name, const struct wpar_state_record *rec,
-		     wpar_error_t *err);
-int wpar_state_set(const char *name, enum wpar_state state, const char *op,
-		   wpar_error_t *err);
+int wpar_state_read(const char *name, struct wpar_state_record *rec, wpar_error_t *err);
+int wpar_state_write(const char *name, const struct wpar_state_record *rec, wpar_error_t *err);
+int wpar_state_set(const char *name, enum wpar_state state, const char *op, wpar_error_t *err);
 
 /* The state to show and act on: the record corrected by what is true now
  * (a T record nobody is working on is Broken).  Later the runtime adds its
  * own checks (an Active WPAR whose monitor is gone). */
-enum wpar_state wpar_state_effective(const char *name,
-				     struct wpar_state_record *rec);
+enum wpar_state wpar_state_effective(const char *name, struct wpar_state_record *rec);
 /* The same for a caller that holds the WPAR's lock: a T record can then
  * only be left by a command that died. */
-enum wpar_state wpar_state_effective_locked(const char *name,
-					    struct wpar_state_record *rec);
+enum wpar_state wpar_state_effective_locked(const char *name, struct wpar_state_record *rec);
 
 #endif

@@ -36,13 +36,12 @@ int wpar_step(const char *step, wpar_error_t *err)
 	if (sigpending(&pending) == 0) {
 		for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++)
 			if (sigismember(&pending, held[i]))
-				return wpar_error_input(
-					err, "interrupted by signal %d before step '%s'",
-					held[i], step);
+				return wpar_error_input(err,
+							"interrupted by signal %d before step '%s'",
+							held[i], step);
 	}
 	const char *fault = getenv("WPAR_FAULT");
 	if (fault != NULL && strcmp(fault, step) == 0)
-		return wpar_error_input(err, "failure injected at step '%s' (WPAR_FAULT)",
-					step);
+		return wpar_error_input(err, "failure injected at step '%s' (WPAR_FAULT)", step);
 	return 0;
 }

@@ -17,9 +17,8 @@
 int wpar_store_load(const char *name, struct wpar_spec **out, wpar_error_t *err)
 {
 	if (wpar_name_check(name, NULL) < 0 || !wpar_store_exists(name)) {
-		wpar_error_input(
-			err, "0960-419 Could not find a workload partition called %s.",
-			name);
+		wpar_error_input(err, "0960-419 Could not find a workload partition called %s.",
+				 name);
 		if (err && *err)
 			(*err)->status = ENOENT; /* lets callers tell "missing" apart */
 		return -1;
@@ -31,8 +30,7 @@ int wpar_store_load(const char *name, struct wpar_spec **out, wpar_error_t *err)
 	if (spec->general.name == NULL || strcmp(spec->general.name, name) != 0) {
 		wpar_spec_free(spec);
 		return wpar_error_input(
-			err, "%s: the general stanza names another workload partition",
-			path);
+		    err, "%s: the general stanza names another workload partition", path);
 	}
 	*out = spec;
 	return 0;
@@ -56,8 +54,7 @@ static int remove_state_tree(const char *path, wpar_error_t *err)
 {
 	DIR *d = opendir(path);
 	if (d == NULL)
-		return errno == ENOENT ? 0
-				       : wpar_error_errno(err, "cannot open %s", path);
+		return errno == ENOENT ? 0 : wpar_error_errno(err, "cannot open %s", path);
 	struct dirent *de;
 	int r = 0;
 	while ((de = readdir(d)) != NULL) {
@@ -121,9 +118,9 @@ int wpar_store_list(char ***names, size_t *n, wpar_error_t *err)
 	*n = 0;
 	DIR *d = opendir(wpar_paths()->confdir);
 	if (d == NULL)
-		return errno == ENOENT ? 0
-				       : wpar_error_errno(err, "cannot open %s",
-							  wpar_paths()->confdir);
+		return errno == ENOENT
+			   ? 0
+			   : wpar_error_errno(err, "cannot open %s", wpar_paths()->confdir);
 	size_t cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
@@ -154,8 +151,7 @@ void wpar_names_free(char **names, size_t n)
 	free(names);
 }
 
-char *wpar_store_find_directory(const char *dir, const char *except,
-				wpar_error_t *err)
+char *wpar_store_find_directory(const char *dir, const char *except, wpar_error_t *err)
 {
 	char **names;
 	size_t n;
@@ -168,8 +164,7 @@ char *wpar_store_find_directory(const char *dir, const char *except,
 		struct wpar_spec *spec = NULL;
 		if (wpar_store_load(names[i], &spec, NULL) < 0)
 			continue;
-		if (spec->general.directory &&
-		    strcmp(spec->general.directory, dir) == 0)
+		if (spec->general.directory && strcmp(spec->general.directory, dir) == 0)
 			found = xstrdup(names[i]);
 		wpar_spec_free(spec);
 	}
@@ -181,8 +176,7 @@ struct wpar_lock {
 	int fd;
 };
 
-static int lock_path(const char *path, int flags, struct wpar_lock **out,
-		     wpar_error_t *err)
+static int lock_path(const char *path, int flags, struct wpar_lock **out, wpar_error_t *err)
 {
 	cleanup_free char *dir = xstrdup(path);
 	*strrchr(dir, '/') = '\0';
@@ -198,8 +192,7 @@ static int lock_path(const char *path, int flags, struct wpar_lock **out,
 		int saved = errno;
 		close(fd);
 		if (saved == EWOULDBLOCK)
-			return wpar_error_make(err, EBUSY,
-					       "another command is working on it");
+			return wpar_error_make(err, EBUSY, "another command is working on it");
 		return wpar_error_make(err, saved, "cannot lock %s", path);
 	}
 	*out = xmalloc(sizeof(**out));
@@ -207,8 +200,7 @@ static int lock_path(const char *path, int flags, struct wpar_lock **out,
 	return 0;
 }
 
-int wpar_lock_acquire(const char *name, int flags, struct wpar_lock **out,
-		      wpar_error_t *err)
+int wpar_lock_acquire(const char *name, int flags, struct wpar_lock **out, wpar_error_t *err)
 {
 	cleanup_free char *path = wpar_path_lock(name);
 	if (lock_path(path, flags, out, err) < 0)
@@ -218,8 +210,7 @@ int wpar_lock_acquire(const char *name, int flags, struct wpar_lock **out,
 
 int wpar_registry_lock(struct wpar_lock **out, wpar_error_t *err)
 {
-	cleanup_free char *path =
-		xasprintf("%s/locks/.registry.lock", wpar_paths()->rundir);
+	cleanup_free char *path = xasprintf("%s/locks/.registry.lock", wpar_paths()->rundir);
 	return lock_path(path, WPAR_LOCK_WAIT, out, err);
 }
 

@@ -31,15 +31,13 @@ void wpar_names_free(char **names, size_t n);
 
 /* Finds the WPAR (other than `except`) whose root directory is `dir`;
  * returns its name (allocated) or NULL. */
-char *wpar_store_find_directory(const char *dir, const char *except,
-				wpar_error_t *err);
+char *wpar_store_find_directory(const char *dir, const char *except, wpar_error_t *err);
 
 /* Per-WPAR lock (flock on a file in the run directory: released by the
  * kernel when the holder dies, so a crash never leaves a stale lock). */
 struct wpar_lock;
 enum { WPAR_LOCK_WAIT = 0, WPAR_LOCK_NOWAIT = 1 };
-int wpar_lock_acquire(const char *name, int flags, struct wpar_lock **out,
-		      wpar_error_t *err);
+int wpar_lock_acquire(const char *name, int flags, struct wpar_lock **out, wpar_error_t *err);
 void wpar_lock_release(struct wpar_lock *lock);
 static inline void wpar_lock_releasep(struct wpar_lock **l)
 {

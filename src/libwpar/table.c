@@ -31,8 +31,7 @@ size_t table_add_row(struct table *t)
 {
 	if (t->n_rows == t->cap_rows) {
 		t->cap_rows = t->cap_rows ? t->cap_rows * 2 : 16;
-		t->cells = xrealloc(t->cells,
-				    t->cap_rows * t->n_cols * sizeof(char *));
+		t->cells = xrealloc(t->cells, t->cap_rows * t->n_cols * sizeof(char *));
 	}
 	memset(&t->cells[t->n_rows * t->n_cols], 0, t->n_cols * sizeof(char *));
 	return t->n_rows++;
@@ -91,11 +90,10 @@ int table_select(struct table *t, const char *fieldlist, wpar_error_t *err)
 			cleanup_free char *valid = valid_keys(t);
 			if (key[0] == '\0')
 				return wpar_error_input(
-					err, "empty field name in '%s' (valid fields: %s)",
-					fieldlist, valid);
-			return wpar_error_input(
-				err, "unknown field '%s' (valid fields: %s)", key,
-				valid);
+				    err, "empty field name in '%s' (valid fields: %s)", fieldlist,
+				    valid);
+			return wpar_error_input(err, "unknown field '%s' (valid fields: %s)", key,
+						valid);
 		}
 		if (n == cap) {
 			cap *= 2;
@@ -143,8 +141,8 @@ static void end_line(struct strbuf *out, size_t line_start)
 	strbuf_add(out, "\n", 1);
 }
 
-static void aligned_line(const struct table *t, const size_t *width,
-			 const char *const *cells, struct strbuf *out)
+static void aligned_line(const struct table *t, const size_t *width, const char *const *cells,
+			 struct strbuf *out)
 {
 	size_t start = out->len;
 	for (size_t i = 0; i < t->n_sel; i++) {
@@ -196,8 +194,8 @@ static void add_escaped(struct strbuf *out, const char *v, char delim)
 	}
 }
 
-static void render_delimited(const struct table *t,
-			     const struct table_format *fmt, struct strbuf *out)
+static void render_delimited(const struct table *t, const struct table_format *fmt,
+			     struct strbuf *out)
 {
 	char delim = fmt->delim ? fmt->delim : ':';
 	if (!fmt->no_header) {
@@ -253,14 +251,13 @@ static char *row_title(const struct table *t, size_t row)
 	for (size_t c = 0; c < t->n_cols; c++) {
 		if (!(t->cols[c].flags & TABLE_COL_TITLE))
 			continue;
-		strbuf_printf(&sb, "%s%s", sb.len ? " - " : "",
-			      table_get(t, row, c));
+		strbuf_printf(&sb, "%s%s", sb.len ? " - " : "", table_get(t, row, c));
 	}
 	return strbuf_steal(&sb);
 }
 
-static void render_paragraphs(const struct table *t,
-			      const struct table_format *fmt, struct strbuf *out)
+static void render_paragraphs(const struct table *t, const struct table_format *fmt,
+			      struct strbuf *out)
 {
 	for (size_t r = 0; r < t->n_rows; r++) {
 		if (r > 0)
@@ -273,8 +270,7 @@ static void render_paragraphs(const struct table *t,
 	}
 }
 
-void table_render(const struct table *t, const struct table_format *fmt,
-		  struct strbuf *out)
+void table_render(const struct table *t, const struct table_format *fmt, struct strbuf *out)
 {
 	if (t->n_sel == 0 || (t->n_rows == 0 && !fmt->header_if_empty))
 		return;
@@ -356,8 +352,7 @@ json_t *table_row_to_json(const struct table *t, size_t row, bool skip_title)
 		const struct table_column *c = &t->cols[t->sel[i]];
 		if (skip_title && (c->flags & TABLE_COL_TITLE))
 			continue;
-		json_object_set_new(obj, c->key,
-				    table_json_string(table_get(t, row, t->sel[i])));
+		json_object_set_new(obj, c->key, table_json_string(table_get(t, row, t->sel[i])));
 	}
 	return obj;
 }

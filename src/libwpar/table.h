@@ -49,7 +49,10 @@ struct table {
 
 struct table *table_new(const struct table_column *cols, size_t n_cols);
 void table_free(struct table *t);
-static inline void table_freep(struct table **t) { table_free(*t); }
+static inline void table_freep(struct table **t)
+{
+	table_free(*t);
+}
 #define cleanup_table __attribute__((cleanup(table_freep)))
 
 /* Appends an empty row and returns its index. */
@@ -84,8 +87,7 @@ struct table_format {
 };
 
 /* Appends the table, in the given form, to out. */
-void table_render(const struct table *t, const struct table_format *fmt,
-		  struct strbuf *out);
+void table_render(const struct table *t, const struct table_format *fmt, struct strbuf *out);
 
 /* The pieces of the paragraph form, for composite listings (lswpar -L):
  * a banner around a title, and the label lines of one row. */

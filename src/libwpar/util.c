@@ -81,7 +81,10 @@ void strbuf_add(struct strbuf *sb, const char *s, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
-void strbuf_puts(struct strbuf *sb, const char *s) { strbuf_add(sb, s, strlen(s)); }
+void strbuf_puts(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
 
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 {
@@ -171,16 +174,14 @@ static int fsync_parent(const char *path)
 	return fsync(dfd);
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len,
-		      mode_t mode, wpar_error_t *err)
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+		      wpar_error_t *err)
 {
 	cleanup_free char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		      mode);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return wpar_error_errno(err, "cannot create %s", tmp);
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 ||
-	    fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		int saved = errno;
 		close(fd);
 		unlink(tmp);
@@ -194,12 +195,10 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 	if (rename(tmp, path) < 0) {
 		int saved = errno;
 		unlink(tmp);
-		return wpar_error_make(err, saved, "cannot rename %s to %s",
-				       tmp, path);
+		return wpar_error_make(err, saved, "cannot rename %s to %s", tmp, path);
 	}
 	if (fsync_parent(path) < 0)
-		return wpar_error_errno(err, "cannot sync the directory of %s",
-					path);
+		return wpar_error_errno(err, "cannot sync the directory of %s", path);
 	return 0;
 }
 
@@ -214,18 +213,15 @@ int mkdir_p(const char *path, mode_t mode, wpar_error_t *err)
 			continue;
 		*s = '\0';
 		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return wpar_error_errno(err, "cannot create directory %s",
-						p);
+			return wpar_error_errno(err, "cannot create directory %s", p);
 		*s = '/';
 	}
 	if (mkdir(p, mode) < 0) {
 		struct stat st;
 		if (errno != EEXIST)
-			return wpar_error_errno(err, "cannot create directory %s",
-						p);
+			return wpar_error_errno(err, "cannot create directory %s", p);
 		if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
-			return wpar_error_make(err, ENOTDIR,
-					       "cannot create directory %s", p);
+			return wpar_error_make(err, ENOTDIR, "cannot create directory %s", p);
 	}
 	return 0;
 }
@@ -271,8 +267,8 @@ int parse_yes_no(const char *s)
 int parse_long(const char *s, long long *out)
 {
 	/* strtoll alone would take leading blanks and '+'. */
-	if (s == NULL || !(isdigit((unsigned char)s[0]) ||
-			   (s[0] == '-' && isdigit((unsigned char)s[1]))))
+	if (s == NULL ||
+	    !(isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1]))))
 		return -1;
 	char *end;
 	errno = 0;
@@ -289,10 +285,9 @@ int parse_long(const char *s, long long *out)
 static int open_in_root(int rootfd, const char *rel, int flags, mode_t mode)
 {
 	struct open_how how = {
-		.flags = (unsigned long long)(flags | O_CLOEXEC),
-		.mode = (flags & O_CREAT) ? mode : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
-			   RESOLVE_NO_XDEV,
+	    .flags = (unsigned long long)(flags | O_CLOEXEC),
+	    .mode = (flags & O_CREAT) ? mode : 0,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
 	return (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
 }
@@ -304,8 +299,8 @@ static const char *skip_slashes(const char *rel)
 	return rel;
 }
 
-int write_file_in_root(const char *root, const char *rel, const char *data,
-		       size_t len, mode_t mode, wpar_error_t *err)
+int write_file_in_root(const char *root, const char *rel, const char *data, size_t len, mode_t mode,
+		       wpar_error_t *err)
 {
 	rel = skip_slashes(rel);
 	cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -325,8 +320,7 @@ int write_file_in_root(const char *root, const char *rel, const char *data,
 	if (dfd < 0)
 		return wpar_error_errno(err, "cannot open %s/%s", root, dir);
 	cleanup_free char *tmp = xasprintf(".%s.wpar-tmp", base);
-	int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-			mode);
+	int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return wpar_error_errno(err, "cannot create %s/%s", root, rel);
 	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
@@ -344,8 +338,7 @@ int write_file_in_root(const char *root, const char *rel, const char *data,
 	return 0;
 }
 
-int read_file_in_root(const char *root, const char *rel, char **out,
-		      wpar_error_t *err)
+int read_file_in_root(const char *root, const char *rel, char **out, wpar_error_t *err)
 {
 	cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
@@ -357,8 +350,7 @@ int read_file_in_root(const char *root, const char *rel, char **out,
 	return read_file(path, out, NULL, err);
 }
 
-int mkdir_in_root(const char *root, const char *rel, mode_t mode,
-		  wpar_error_t *err)
+int mkdir_in_root(const char *root, const char *rel, mode_t mode, wpar_error_t *err)
 {
 	int cur = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cur < 0)
@@ -381,9 +373,9 @@ int mkdir_in_root(const char *root, const char *rel, mode_t mode,
 		int saved = errno;
 		close(cur);
 		if (next < 0)
-			return wpar_error_make(err, saved,
-					       "cannot open %s/%s (a symbolic link is not followed)",
-					       root, rel);
+			return wpar_error_make(
+			    err, saved, "cannot open %s/%s (a symbolic link is not followed)", root,
+			    rel);
 		cur = next;
 	}
 	close(cur);

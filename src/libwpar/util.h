@@ -12,7 +12,10 @@
 
 #include "error.h"
 
-static inline void wpar_freep(void *p) { free(*(void **)p); }
+static inline void wpar_freep(void *p)
+{
+	free(*(void **)p);
+}
 static inline void wpar_closep(int *fd)
 {
 	if (*fd >= 0)
@@ -23,17 +26,17 @@ static inline void wpar_fclosep(FILE **f)
 	if (*f)
 		fclose(*f);
 }
-#define cleanup_free __attribute__((cleanup(wpar_freep)))
-#define cleanup_close __attribute__((cleanup(wpar_closep)))
+#define cleanup_free   __attribute__((cleanup(wpar_freep)))
+#define cleanup_close  __attribute__((cleanup(wpar_closep)))
 #define cleanup_fclose __attribute__((cleanup(wpar_fclosep)))
-#define cleanup_error __attribute__((cleanup(wpar_error_release)))
+#define cleanup_error  __attribute__((cleanup(wpar_error_release)))
 
 /* Transfers ownership out of a cleanup variable. */
-#define steal_pointer(pp)                                                      \
-	({                                                                     \
-		__typeof__(*(pp)) _p = *(pp);                                  \
-		*(pp) = NULL;                                                  \
-		_p;                                                            \
+#define steal_pointer(pp)                                                                          \
+	({                                                                                         \
+		__typeof__(*(pp)) _p = *(pp);                                                      \
+		*(pp) = NULL;                                                                      \
+		_p;                                                                                \
 	})
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -53,8 +56,7 @@ struct strbuf {
 };
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
-void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *strbuf_steal(struct strbuf *sb); /* never NULL */
 void strbuf_release(struct strbuf *sb);
 
@@ -63,8 +65,8 @@ int read_file(const char *path, char **out, size_t *len, wpar_error_t *err);
 
 /* Writes `path` atomically: a temporary file in the same directory, fsync,
  * rename over the target, fsync of the directory. */
-int write_file_atomic(const char *path, const char *data, size_t len,
-		      mode_t mode, wpar_error_t *err);
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+		      wpar_error_t *err);
 
 /* mkdir -p; existing directories are fine. */
 int mkdir_p(const char *path, mode_t mode, wpar_error_t *err);
@@ -85,10 +87,8 @@ int parse_long(const char *s, long long *out);
  * every symbolic link as if `root` were "/" (openat2 RESOLVE_IN_ROOT): a
  * WPAR's root user may have planted links pointing at host files, and the
  * global environment must never write through them. */
-int write_file_in_root(const char *root, const char *rel, const char *data,
-		       size_t len, mode_t mode, wpar_error_t *err);
-int read_file_in_root(const char *root, const char *rel, char **out,
-		      wpar_error_t *err);
+int write_file_in_root(const char *root, const char *rel, const char *data, size_t len, mode_t mode,
+		       wpar_error_t *err);
+int read_file_in_root(const char *root, const char *rel, char **out, wpar_error_t *err);
 /* mkdir -p of `rel` inside `root`, with the same protection. */
-int mkdir_in_root(const char *root, const char *rel, mode_t mode,
-		  wpar_error_t *err);
+int mkdir_in_root(const char *root, const char *rel, mode_t mode, wpar_error_t *err);

@@ -14,34 +14,46 @@
 #define T TABLE_COL_TITLE
 
 static const struct table_column summary_cols[] = {
-	{"Name", "name", 0},         {"State", "state", 0},
-	{"Type", "type", 0},         {"Hostname", "hostname", 0},
-	{"Directory", "directory", 0}, {"RootVG WPAR", "rootvgwpar", 0},
+    {"Name", "name", 0},         {"State", "state", 0},         {"Type", "type", 0},
+    {"Hostname", "hostname", 0}, {"Directory", "directory", 0}, {"RootVG WPAR", "rootvgwpar", 0},
 };
 enum { SUM_NAME, SUM_STATE, SUM_TYPE, SUM_HOST, SUM_DIR, SUM_ROOTVG };
 
 static const struct table_column general_cols[] = {
-	{"Name", "name", T},
-	{"State", "state", T},
-	{"Type", "type", 0},
-	{"RootVG WPAR", "rootvgwpar", 0},
-	{"Owner", "owner", 0},
-	{"Hostname", "hostname", 0},
-	{"WPAR-Specific Routing", "wparspecificrouting", 0},
-	{"Virtual IP WPAR", "virtualipwpar", 0},
-	{"Directory", "directory", 0},
-	{"Start/Stop Script", "startstopscript", 0},
-	{"Auto Start", "autostart", 0},
-	{"Private /usr", "privateusr", 0},
-	{"Checkpointable", "checkpointable", 0},
-	{"Application", "application", 0},
-	{"OStype", "ostype", 0},
-	{"UUID", "uuid", 0},
+    {"Name", "name", T},
+    {"State", "state", T},
+    {"Type", "type", 0},
+    {"RootVG WPAR", "rootvgwpar", 0},
+    {"Owner", "owner", 0},
+    {"Hostname", "hostname", 0},
+    {"WPAR-Specific Routing", "wparspecificrouting", 0},
+    {"Virtual IP WPAR", "virtualipwpar", 0},
+    {"Directory", "directory", 0},
+    {"Start/Stop Script", "startstopscript", 0},
+    {"Auto Start", "autostart", 0},
+    {"Private /usr", "privateusr", 0},
+    {"Checkpointable", "checkpointable", 0},
+    {"Application", "application", 0},
+    {"OStype", "ostype", 0},
+    {"UUID", "uuid", 0},
 };
 enum {
-	GEN_NAME, GEN_STATE, GEN_TYPE, GEN_ROOTVG, GEN_OWNER, GEN_HOST,
-	GEN_ROUTING, GEN_VIP, GEN_DIR, GEN_SCRIPT, GEN_AUTO, GEN_PRIVUSR,
-	GEN_CHKPT, GEN_APP, GEN_OSTYPE, GEN_UUID,
+	GEN_NAME,
+	GEN_STATE,
+	GEN_TYPE,
+	GEN_ROOTVG,
+	GEN_OWNER,
+	GEN_HOST,
+	GEN_ROUTING,
+	GEN_VIP,
+	GEN_DIR,
+	GEN_SCRIPT,
+	GEN_AUTO,
+	GEN_PRIVUSR,
+	GEN_CHKPT,
+	GEN_APP,
+	GEN_OSTYPE,
+	GEN_UUID,
 };
 
 /* Where the spec keeps a resource control, the value in force when the
@@ -51,86 +63,86 @@ struct resource_field {
 	const char *running_default;
 	bool always;
 };
-#define RF(field, dflt, always)                                                \
-	{offsetof(struct wpar_resources, field), dflt, always}
+#define RF(field, dflt, always)                                                                    \
+	{                                                                                          \
+		offsetof(struct wpar_resources, field), dflt, always                               \
+	}
 static const struct resource_field resource_fields[] = {
-	RF(active, "yes", true),
-	RF(rset, "", false),
-	RF(shares_CPU, "unlimited", false),
-	RF(CPU, "0%-100%,100%", false),
-	RF(shares_memory, "unlimited", false),
-	RF(memory, "0%-100%,100%", false),
-	RF(procVirtMem, "unlimited", true),
-	RF(totalVirtMem, "unlimited", true),
-	RF(totalProcesses, "unlimited", false),
-	RF(totalThreads, "unlimited", false),
-	RF(totalPTYs, "unlimited", false),
-	RF(totalLargePages, "unlimited", false),
-	RF(pct_msgIDs, "100%", false),
-	RF(pct_semIDs, "100%", false),
-	RF(pct_shmIDs, "100%", false),
-	RF(pct_pinMem, "100%", false),
+    RF(active, "yes", true),
+    RF(rset, "", false),
+    RF(shares_CPU, "unlimited", false),
+    RF(CPU, "0%-100%,100%", false),
+    RF(shares_memory, "unlimited", false),
+    RF(memory, "0%-100%,100%", false),
+    RF(procVirtMem, "unlimited", true),
+    RF(totalVirtMem, "unlimited", true),
+    RF(totalProcesses, "unlimited", false),
+    RF(totalThreads, "unlimited", false),
+    RF(totalPTYs, "unlimited", false),
+    RF(totalLargePages, "unlimited", false),
+    RF(pct_msgIDs, "100%", false),
+    RF(pct_semIDs, "100%", false),
+    RF(pct_shmIDs, "100%", false),
+    RF(pct_pinMem, "100%", false),
 };
 /* Same order as resource_fields, after the two title columns. */
 static const struct table_column resource_cols[] = {
-	{"Name", "name", T},
-	{"State", "state", T},
-	{"Active", "active", 0},
-	{"Resource Set", "rset", 0},
-	{"CPU Shares", "shares_CPU", 0},
-	{"CPU Limits", "CPU", 0},
-	{"Memory Shares", "shares_memory", 0},
-	{"Memory Limits", "memory", 0},
-	{"Per-Process Virtual Memory Limit", "procVirtMem", 0},
-	{"Total Virtual Memory Limit", "totalVirtMem", 0},
-	{"Total Processes", "totalProcesses", 0},
-	{"Total Threads", "totalThreads", 0},
-	{"Total PTYs", "totalPTYs", 0},
-	{"Total Large Pages", "totalLargePages", 0},
-	{"Max Message Queue IDs", "pct_msgIDs", 0},
-	{"Max Semaphore IDs", "pct_semIDs", 0},
-	{"Max Shared Memory IDs", "pct_shmIDs", 0},
-	{"Max Pinned Memory", "pct_pinMem", 0},
+    {"Name", "name", T},
+    {"State", "state", T},
+    {"Active", "active", 0},
+    {"Resource Set", "rset", 0},
+    {"CPU Shares", "shares_CPU", 0},
+    {"CPU Limits", "CPU", 0},
+    {"Memory Shares", "shares_memory", 0},
+    {"Memory Limits", "memory", 0},
+    {"Per-Process Virtual Memory Limit", "procVirtMem", 0},
+    {"Total Virtual Memory Limit", "totalVirtMem", 0},
+    {"Total Processes", "totalProcesses", 0},
+    {"Total Threads", "totalThreads", 0},
+    {"Total PTYs", "totalPTYs", 0},
+    {"Total Large Pages", "totalLargePages", 0},
+    {"Max Message Queue IDs", "pct_msgIDs", 0},
+    {"Max Semaphore IDs", "pct_semIDs", 0},
+    {"Max Shared Memory IDs", "pct_shmIDs", 0},
+    {"Max Pinned Memory", "pct_pinMem", 0},
 };
 _Static_assert(ARRAY_SIZE(resource_cols) == ARRAY_SIZE(resource_fields) + 2,
 	       "one column per resource field");
 
 static const struct table_column security_cols[] = {
-	{"Name", "name", T},
-	{"State", "state", T},
-	{"Privileges", "privileges", 0},
-	{"Security File", "securityfile", 0},
+    {"Name", "name", T},
+    {"State", "state", T},
+    {"Privileges", "privileges", 0},
+    {"Security File", "securityfile", 0},
 };
 
 static const struct table_column network_cols[] = {
-	{"Name", "name", 0},       {"Interface", "interface", 0},
-	{"Address(6)", "address", 0}, {"Mask/Prefix", "maskprefix", 0},
-	{"Broadcast", "broadcast", 0},
+    {"Name", "name", 0},           {"Interface", "interface", 0},
+    {"Address(6)", "address", 0},  {"Mask/Prefix", "maskprefix", 0},
+    {"Broadcast", "broadcast", 0},
 };
 
 static const struct table_column route_cols[] = {
-	{"Name", "name", 0},    {"Destination", "destination", 0},
-	{"Gateway", "gateway", 0}, {"Type", "type", 0},
-	{"Interface", "interface", 0},
+    {"Name", "name", 0}, {"Destination", "destination", 0}, {"Gateway", "gateway", 0},
+    {"Type", "type", 0}, {"Interface", "interface", 0},
 };
 
 static const struct table_column mount_cols[] = {
-	{"Name", "name", 0},   {"Mount Point", "mountpoint", 0},
-	{"Device", "device", 0}, {"Vfs", "vfs", 0},
-	{"Nodename", "nodename", 0}, {"Options", "options", 0},
+    {"Name", "name", 0}, {"Mount Point", "mountpoint", 0}, {"Device", "device", 0},
+    {"Vfs", "vfs", 0},   {"Nodename", "nodename", 0},      {"Options", "options", 0},
 };
 enum { MNT_NAME, MNT_POINT, MNT_DEV, MNT_VFS, MNT_NODE, MNT_OPTS, MNT__N };
 
 static const struct table_column device_cols[] = {
-	{"Name", "name", 0},       {"Device Name", "devname", 0},
-	{"Type", "type", 0},       {"Virtual Device", "virtualdevice", 0},
-	{"RootVG", "rootvg", 0},   {"Status", "status", 0},
+    {"Name", "name", 0},     {"Device Name", "devname", 0},
+    {"Type", "type", 0},     {"Virtual Device", "virtualdevice", 0},
+    {"RootVG", "rootvg", 0}, {"Status", "status", 0},
 };
 
 static const struct table_column extension_cols[] = {
-	{"Name", "name", 0},  {"Extension Name", "extensionname", 0},
-	{"Local", "local", 0}, {"Major", "major", 0},
-	{"Status", "status", 0},
+    {"Name", "name", 0},     {"Extension Name", "extensionname", 0},
+    {"Local", "local", 0},   {"Major", "major", 0},
+    {"Status", "status", 0},
 };
 
 #undef T
@@ -140,16 +152,19 @@ static const struct {
 	size_t n;
 	bool paragraph;
 } views[WPAR_VIEW__COUNT] = {
-#define V(c, p) {c, ARRAY_SIZE(c), p}
-	[WPAR_VIEW_SUMMARY] = V(summary_cols, false),
-	[WPAR_VIEW_GENERAL] = V(general_cols, true),
-	[WPAR_VIEW_RESOURCES] = V(resource_cols, true),
-	[WPAR_VIEW_SECURITY] = V(security_cols, true),
-	[WPAR_VIEW_NETWORK] = V(network_cols, false),
-	[WPAR_VIEW_ROUTES] = V(route_cols, false),
-	[WPAR_VIEW_MOUNTS] = V(mount_cols, false),
-	[WPAR_VIEW_DEVICES] = V(device_cols, false),
-	[WPAR_VIEW_EXTENSIONS] = V(extension_cols, false),
+#define V(c, p)                                                                                    \
+	{                                                                                          \
+		c, ARRAY_SIZE(c), p                                                                \
+	}
+    [WPAR_VIEW_SUMMARY] = V(summary_cols, false),
+    [WPAR_VIEW_GENERAL] = V(general_cols, true),
+    [WPAR_VIEW_RESOURCES] = V(resource_cols, true),
+    [WPAR_VIEW_SECURITY] = V(security_cols, true),
+    [WPAR_VIEW_NETWORK] = V(network_cols, false),
+    [WPAR_VIEW_ROUTES] = V(route_cols, false),
+    [WPAR_VIEW_MOUNTS] = V(mount_cols, false),
+    [WPAR_VIEW_DEVICES] = V(device_cols, false),
+    [WPAR_VIEW_EXTENSIONS] = V(extension_cols, false),
 #undef V
 };
 
@@ -158,14 +173,17 @@ struct table *wpar_view_table(enum wpar_view view)
 	return table_new(views[view].cols, views[view].n);
 }
 
-bool wpar_view_is_paragraph(enum wpar_view view) { return views[view].paragraph; }
+bool wpar_view_is_paragraph(enum wpar_view view)
+{
+	return views[view].paragraph;
+}
 
 /* States in which the WPAR exists in the kernel: its devices are handed
  * over and its resource controls are in force. */
 static bool is_live(enum wpar_state s)
 {
-	return s == WPAR_ACTIVE || s == WPAR_LOADED || s == WPAR_FROZEN ||
-	       s == WPAR_PAUSED || s == WPAR_MOVING;
+	return s == WPAR_ACTIVE || s == WPAR_LOADED || s == WPAR_FROZEN || s == WPAR_PAUSED ||
+	       s == WPAR_MOVING;
 }
 
 unsigned wpar_view_flags_for_state(enum wpar_state state)
@@ -207,8 +225,7 @@ static void add_summary(const struct wpar_view_subject *w, struct table *t)
 	table_set(t, r, SUM_ROOTVG, or_default(w->spec->general.rootvgwpar, "no"));
 }
 
-static void set_title(const struct wpar_view_subject *w, struct table *t,
-		      size_t r)
+static void set_title(const struct wpar_view_subject *w, struct table *t, size_t r)
 {
 	table_set(t, r, 0, w->name);
 	table_set(t, r, 1, wpar_state_word(w->state));
@@ -246,15 +263,13 @@ static const char *resource_display(const char *v)
 	return v != NULL && strcmp(v, "-1") == 0 ? "unlimited" : v;
 }
 
-static void add_resources(const struct wpar_view_subject *w, unsigned flags,
-			  struct table *t)
+static void add_resources(const struct wpar_view_subject *w, unsigned flags, struct table *t)
 {
 	size_t r = table_add_row(t);
 	set_title(w, t, r);
 	for (size_t i = 0; i < ARRAY_SIZE(resource_fields); i++) {
 		const struct resource_field *f = &resource_fields[i];
-		const char *v = *(char *const *)((const char *)&w->spec->resources +
-						 f->offset);
+		const char *v = *(char *const *)((const char *)&w->spec->resources + f->offset);
 		if (v == NULL && (f->always || (flags & WPAR_VIEW_DEFAULTS)))
 			v = f->running_default;
 		table_set(t, r, 2 + i, resource_display(v));
@@ -275,8 +290,7 @@ static char *ipv4_broadcast(const char *address, const char *netmask)
 {
 	struct in_addr a, m;
 	char buf[INET_ADDRSTRLEN];
-	if (address == NULL || netmask == NULL ||
-	    inet_pton(AF_INET, address, &a) != 1 ||
+	if (address == NULL || netmask == NULL || inet_pton(AF_INET, address, &a) != 1 ||
 	    inet_pton(AF_INET, netmask, &m) != 1)
 		return NULL;
 	a.s_addr |= ~m.s_addr;
@@ -295,8 +309,7 @@ static void add_network(const struct wpar_view_subject *w, struct table *t)
 		if (n->broadcast != NULL)
 			table_set(t, r, 4, n->broadcast);
 		else
-			table_set_owned(t, r, 4,
-					ipv4_broadcast(n->address, n->netmask));
+			table_set_owned(t, r, 4, ipv4_broadcast(n->address, n->netmask));
 	}
 }
 
@@ -363,8 +376,7 @@ static const char *kind_vfs(const struct wpar_fs *fs)
 static void plan_row(const struct wpar_view_subject *w, const struct wpar_fs *fs,
 		     struct mount_row *row)
 {
-	const struct wpar_mount *m =
-		fs->stanza >= 0 ? &w->spec->mounts[fs->stanza] : NULL;
+	const struct wpar_mount *m = fs->stanza >= 0 ? &w->spec->mounts[fs->stanza] : NULL;
 	const char *vfs = m && m->vfs ? m->vfs : kind_vfs(fs);
 	const char *dev;
 	switch (fs->kind) {
@@ -387,13 +399,11 @@ static void plan_row(const struct wpar_view_subject *w, const struct wpar_fs *fs
 	row->cell[MNT_OPTS] = fs->options ? xstrdup(fs->options) : NULL;
 }
 
-static void stanza_row(const char *root, const struct wpar_mount *m,
-		       struct mount_row *row)
+static void stanza_row(const char *root, const struct wpar_mount *m, struct mount_row *row)
 {
 	const char *vfs = m->vfs ? m->vfs : "jfs2";
 	const char *dev = m->dev ? m->dev : pseudo_device(vfs);
-	row->cell[MNT_POINT] =
-		host_mountpoint(root, m->directory ? m->directory : "/");
+	row->cell[MNT_POINT] = host_mountpoint(root, m->directory ? m->directory : "/");
 	row->cell[MNT_DEV] = dev ? xstrdup(dev) : NULL;
 	row->cell[MNT_VFS] = xstrdup(vfs);
 	row->cell[MNT_NODE] = m->host ? xstrdup(m->host) : NULL;
@@ -403,20 +413,18 @@ static void stanza_row(const char *root, const struct wpar_mount *m,
 /* Rows straight from the stanzas, for a spec the plan refuses (a mount
  * point that escapes the root, two stanzas for one directory): listing
  * is how the administrator finds out what is wrong with it. */
-static struct mount_row *stanza_rows(const struct wpar_view_subject *w,
-				     const char *root, size_t *n)
+static struct mount_row *stanza_rows(const struct wpar_view_subject *w, const char *root, size_t *n)
 {
 	bool has_root = wpar_spec_type(w->spec) == WPAR_APPLICATION ||
 			wpar_spec_find_mount(w->spec, "/") != NULL;
-	struct mount_row *rows =
-		xcalloc(w->spec->n_mounts + 1, sizeof(*rows));
+	struct mount_row *rows = xcalloc(w->spec->n_mounts + 1, sizeof(*rows));
 	*n = 0;
 	/* The root is always a mount point, stanza or not (as in the plan). */
 	if (!has_root)
-		stanza_row(root,
-			   &(struct wpar_mount){.directory = (char *)"/",
-						.vfs = (char *)"directory"},
-			   &rows[(*n)++]);
+		stanza_row(
+		    root,
+		    &(struct wpar_mount){.directory = (char *)"/", .vfs = (char *)"directory"},
+		    &rows[(*n)++]);
 	for (size_t i = 0; i < w->spec->n_mounts; i++)
 		stanza_row(root, &w->spec->mounts[i], &rows[(*n)++]);
 	return rows;
@@ -436,8 +444,7 @@ static void add_mounts(const struct wpar_view_subject *w, struct table *t)
 	struct mount_row *rows;
 	/* Lenient: a bind source or image that has vanished from the host
 	 * must not make the WPAR unlistable. */
-	if (wpar_fs_plan_build_flags(&with_root, WPAR_FS_PLAN_LENIENT, &plan,
-				     &err) == 0) {
+	if (wpar_fs_plan_build_flags(&with_root, WPAR_FS_PLAN_LENIENT, &plan, &err) == 0) {
 		n = plan->n;
 		rows = xcalloc(n, sizeof(*rows));
 		for (size_t i = 0; i < n; i++)
@@ -511,8 +518,8 @@ static void add_extensions(const struct wpar_view_subject *w, struct table *t)
 	}
 }
 
-void wpar_view_add(enum wpar_view view, const struct wpar_view_subject *w,
-		   unsigned flags, struct table *t)
+void wpar_view_add(enum wpar_view view, const struct wpar_view_subject *w, unsigned flags,
+		   struct table *t)
 {
 	switch (view) {
 	case WPAR_VIEW_SUMMARY:
@@ -552,17 +559,16 @@ static const struct {
 	const char *json_key;
 	enum wpar_view view;
 } long_sections[] = {
-	{"GENERAL", "general", WPAR_VIEW_GENERAL},
-	{"NETWORK", "network", WPAR_VIEW_NETWORK},
-	{"USER-SPECIFIED ROUTES", "routes", WPAR_VIEW_ROUTES},
-	{"FILE SYSTEMS", "filesystems", WPAR_VIEW_MOUNTS},
-	{"RESOURCE CONTROLS", "resources", WPAR_VIEW_RESOURCES},
-	{"SECURITY SETTINGS", "security", WPAR_VIEW_SECURITY},
-	{"DEVICE EXPORTS", "devices", WPAR_VIEW_DEVICES},
+    {"GENERAL", "general", WPAR_VIEW_GENERAL},
+    {"NETWORK", "network", WPAR_VIEW_NETWORK},
+    {"USER-SPECIFIED ROUTES", "routes", WPAR_VIEW_ROUTES},
+    {"FILE SYSTEMS", "filesystems", WPAR_VIEW_MOUNTS},
+    {"RESOURCE CONTROLS", "resources", WPAR_VIEW_RESOURCES},
+    {"SECURITY SETTINGS", "security", WPAR_VIEW_SECURITY},
+    {"DEVICE EXPORTS", "devices", WPAR_VIEW_DEVICES},
 };
 
-static struct table *long_section(size_t i, const struct wpar_view_subject *w,
-				  unsigned flags)
+static struct table *long_section(size_t i, const struct wpar_view_subject *w, unsigned flags)
 {
 	struct table *t = wpar_view_table(long_sections[i].view);
 	wpar_view_add(long_sections[i].view, w, flags, t);
@@ -572,15 +578,13 @@ static struct table *long_section(size_t i, const struct wpar_view_subject *w,
 	return t;
 }
 
-void wpar_view_render_long(const struct wpar_view_subject *w, unsigned flags,
-			   struct strbuf *out)
+void wpar_view_render_long(const struct wpar_view_subject *w, unsigned flags, struct strbuf *out)
 {
 	static const struct table_format fmt = {
-		.style = TABLE_ALIGNED,
-		.header_if_empty = true,
+	    .style = TABLE_ALIGNED,
+	    .header_if_empty = true,
 	};
-	cleanup_free char *title =
-		xasprintf("%s - %s", w->name, wpar_state_word(w->state));
+	cleanup_free char *title = xasprintf("%s - %s", w->name, wpar_state_word(w->state));
 	table_render_banner(title, out);
 	for (size_t i = 0; i < ARRAY_SIZE(long_sections); i++) {
 		cleanup_table struct table *t = long_section(i, w, flags);
@@ -600,13 +604,12 @@ json_t *wpar_view_long_json(const struct wpar_view_subject *w, unsigned flags)
 	if (obj == NULL)
 		abort();
 	json_object_set_new(obj, "name", table_json_string(w->name));
-	json_object_set_new(obj, "state",
-			    table_json_string(wpar_state_word(w->state)));
+	json_object_set_new(obj, "state", table_json_string(wpar_state_word(w->state)));
 	for (size_t i = 0; i < ARRAY_SIZE(long_sections); i++) {
 		cleanup_table struct table *t = long_section(i, w, flags);
 		json_t *v = wpar_view_is_paragraph(long_sections[i].view)
-				    ? table_row_to_json(t, 0, true)
-				    : table_to_json(t);
+				? table_row_to_json(t, 0, true)
+				: table_to_json(t);
 		json_object_set_new(obj, long_sections[i].json_key, v);
 	}
 	return obj;

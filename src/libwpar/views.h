@@ -53,14 +53,13 @@ bool wpar_view_is_paragraph(enum wpar_view view);
 
 /* Appends the WPAR's rows (one for summary and paragraph views, one per
  * stanza for the others) to a table made by wpar_view_table(view). */
-void wpar_view_add(enum wpar_view view, const struct wpar_view_subject *w,
-		   unsigned flags, struct table *t);
+void wpar_view_add(enum wpar_view view, const struct wpar_view_subject *w, unsigned flags,
+		   struct table *t);
 
 /* The long form (-L): a banner, then the GENERAL, NETWORK, USER-SPECIFIED
  * ROUTES, FILE SYSTEMS, RESOURCE CONTROLS, SECURITY SETTINGS and DEVICE
  * EXPORTS sections; tables there have no Name column. */
-void wpar_view_render_long(const struct wpar_view_subject *w, unsigned flags,
-			   struct strbuf *out);
+void wpar_view_render_long(const struct wpar_view_subject *w, unsigned flags, struct strbuf *out);
 /* The same as one object: name, state, then one member per section
  * (objects for paragraph sections, arrays for tables). */
 json_t *wpar_view_long_json(const struct wpar_view_subject *w, unsigned flags);

@@ -18,25 +18,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_WORDS 256
 
 static const struct wpar_optdef options[] = {
-	{'a', WPAR_OPT_FLAG, NULL},  {'A', WPAR_OPT_FLAG, NULL},
-	{'b', WPAR_OPT_ARG, NULL},   {'B', WPAR_OPT_ARG, NULL},
-	{'c', WPAR_OPT_FLAG, NULL},  {'C', WPAR_OPT_FLAG, NULL},
-	{'d', WPAR_OPT_ARG, NULL},   {'D', WPAR_OPT_ATTRS, NULL},
-	{'e', WPAR_OPT_ARG, NULL},   {'E', WPAR_OPT_ARG, NULL},
-	{'f', WPAR_OPT_ARG, NULL},   {'F', WPAR_OPT_FLAG, NULL},
-	{'g', WPAR_OPT_ARG, NULL},   {'h', WPAR_OPT_ARG, NULL},
-	{'i', WPAR_OPT_FLAG, NULL},  {'I', WPAR_OPT_ATTRS, NULL},
-	{'k', WPAR_OPT_ARG, NULL},   {'l', WPAR_OPT_FLAG, NULL},
-	{'L', WPAR_OPT_ATTRS, NULL}, {'M', WPAR_OPT_ATTRS, NULL},
-	{'n', WPAR_OPT_ARG, NULL},   {'N', WPAR_OPT_ATTRS, NULL},
-	{'o', WPAR_OPT_ARG, NULL},   {'O', WPAR_OPT_FLAG, NULL},
-	{'p', WPAR_OPT_OPTARG, wpar_accept_not_option},
-	{'P', WPAR_OPT_FLAG, NULL},  {'r', WPAR_OPT_FLAG, NULL},
-	{'R', WPAR_OPT_ATTRS, NULL}, {'s', WPAR_OPT_FLAG, NULL},
-	{'S', WPAR_OPT_ATTRS, NULL}, {'u', WPAR_OPT_ARG, NULL},
-	{'U', WPAR_OPT_OPTARG, wpar_accept_uuid},
-	{'v', WPAR_OPT_FLAG, NULL},  {'w', WPAR_OPT_FLAG, NULL},
-	{'X', WPAR_OPT_ATTRS, NULL},
+    {'a', WPAR_OPT_FLAG, NULL},
+    {'A', WPAR_OPT_FLAG, NULL},
+    {'b', WPAR_OPT_ARG, NULL},
+    {'B', WPAR_OPT_ARG, NULL},
+    {'c', WPAR_OPT_FLAG, NULL},
+    {'C', WPAR_OPT_FLAG, NULL},
+    {'d', WPAR_OPT_ARG, NULL},
+    {'D', WPAR_OPT_ATTRS, NULL},
+    {'e', WPAR_OPT_ARG, NULL},
+    {'E', WPAR_OPT_ARG, NULL},
+    {'f', WPAR_OPT_ARG, NULL},
+    {'F', WPAR_OPT_FLAG, NULL},
+    {'g', WPAR_OPT_ARG, NULL},
+    {'h', WPAR_OPT_ARG, NULL},
+    {'i', WPAR_OPT_FLAG, NULL},
+    {'I', WPAR_OPT_ATTRS, NULL},
+    {'k', WPAR_OPT_ARG, NULL},
+    {'l', WPAR_OPT_FLAG, NULL},
+    {'L', WPAR_OPT_ATTRS, NULL},
+    {'M', WPAR_OPT_ATTRS, NULL},
+    {'n', WPAR_OPT_ARG, NULL},
+    {'N', WPAR_OPT_ATTRS, NULL},
+    {'o', WPAR_OPT_ARG, NULL},
+    {'O', WPAR_OPT_FLAG, NULL},
+    {'p', WPAR_OPT_OPTARG, wpar_accept_not_option},
+    {'P', WPAR_OPT_FLAG, NULL},
+    {'r', WPAR_OPT_FLAG, NULL},
+    {'R', WPAR_OPT_ATTRS, NULL},
+    {'s', WPAR_OPT_FLAG, NULL},
+    {'S', WPAR_OPT_ATTRS, NULL},
+    {'u', WPAR_OPT_ARG, NULL},
+    {'U', WPAR_OPT_OPTARG, wpar_accept_uuid},
+    {'v', WPAR_OPT_FLAG, NULL},
+    {'w', WPAR_OPT_FLAG, NULL},
+    {'X', WPAR_OPT_ATTRS, NULL},
 };
 
 static const struct wpar_optdef *def_of(char flag)
@@ -51,15 +67,24 @@ static const struct wpar_optdef *def_of(char flag)
 static int stanza_of(char flag)
 {
 	switch (flag) {
-	case 'D': return WPAR_ST_DEVICE;
-	case 'I': return WPAR_ST_ROUTE;
-	case 'L': return WPAR_ST_LVMGMT;
-	case 'M': return WPAR_ST_MOUNT;
-	case 'N': return WPAR_ST_NETWORK;
-	case 'R': return WPAR_ST_RESOURCES;
-	case 'S': return WPAR_ST_SECURITY;
-	case 'X': return WPAR_ST_EXTENSION;
-	default: return -1;
+	case 'D':
+		return WPAR_ST_DEVICE;
+	case 'I':
+		return WPAR_ST_ROUTE;
+	case 'L':
+		return WPAR_ST_LVMGMT;
+	case 'M':
+		return WPAR_ST_MOUNT;
+	case 'N':
+		return WPAR_ST_NETWORK;
+	case 'R':
+		return WPAR_ST_RESOURCES;
+	case 'S':
+		return WPAR_ST_SECURITY;
+	case 'X':
+		return WPAR_ST_EXTENSION;
+	default:
+		return -1;
 	}
 }
 
@@ -67,15 +92,24 @@ static int stanza_of(char flag)
 static const char *general_attr_of(char flag)
 {
 	switch (flag) {
-	case 'n': return "name";
-	case 'h': return "hostname";
-	case 'd': return "directory";
-	case 'u': return "script";
-	case 'k': return "postscript";
-	case 'b': return "devices";
-	case 'g': return "vg";
-	case 'U': return "uuid";
-	default: return NULL;
+	case 'n':
+		return "name";
+	case 'h':
+		return "hostname";
+	case 'd':
+		return "directory";
+	case 'u':
+		return "script";
+	case 'k':
+		return "postscript";
+	case 'b':
+		return "devices";
+	case 'g':
+		return "vg";
+	case 'U':
+		return "uuid";
+	default:
+		return NULL;
 	}
 }
 
@@ -121,8 +155,7 @@ static void check_and_apply(const struct wpar_cmdline *cl)
 		else if (kind >= 0) {
 			char flagname[3] = {'-', o->flag, '\0'};
 			cleanup_free char *before = wpar_spec_write(spec);
-			r = wpar_spec_add_words(spec, kind, flagname, o->words,
-						o->n_words, &err);
+			r = wpar_spec_add_words(spec, kind, flagname, o->words, o->n_words, &err);
 			if (r < 0) {
 				/* A refused list leaves the spec unchanged. */
 				cleanup_free char *after = wpar_spec_write(spec);
@@ -144,14 +177,14 @@ static void check_and_apply(const struct wpar_cmdline *cl)
 	struct wpar_spec *again = NULL;
 	wpar_error_t err = NULL;
 	if (wpar_spec_parse(first, strlen(first), "canonical", &again, &err) < 0) {
-		fprintf(stderr, "canonical text does not parse: %s\n--- text ---\n%s",
-			err->msg, first);
+		fprintf(stderr, "canonical text does not parse: %s\n--- text ---\n%s", err->msg,
+			first);
 		abort();
 	}
 	char *second = wpar_spec_write(again);
 	if (strcmp(first, second) != 0) {
-		fprintf(stderr, "round trip differs\n--- first ---\n%s--- second ---\n%s",
-			first, second);
+		fprintf(stderr, "round trip differs\n--- first ---\n%s--- second ---\n%s", first,
+			second);
 		abort();
 	}
 	if (wpar_spec_validate(spec, &err) < 0)
@@ -181,10 +214,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int stop = 0; stop <= 1; stop++) {
 		struct wpar_cmdline cl = {0};
 		wpar_error_t err = NULL;
-		if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options),
-				       stop, &cl, &err) < 0) {
-			if (err == NULL || err->msg == NULL || cl.n_opts ||
-			    cl.n_operands)
+		if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), stop, &cl, &err) <
+		    0) {
+			if (err == NULL || err->msg == NULL || cl.n_opts || cl.n_operands)
 				abort();
 			wpar_error_release(&err);
 			continue;

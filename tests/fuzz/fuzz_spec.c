@@ -44,14 +44,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct wpar_spec *again = NULL;
 	if (wpar_spec_parse(first, strlen(first), "canonical", &again, &err) < 0) {
-		fprintf(stderr, "canonical text does not parse: %s\n--- text ---\n%s",
-			err->msg, first);
+		fprintf(stderr, "canonical text does not parse: %s\n--- text ---\n%s", err->msg,
+			first);
 		abort();
 	}
 	char *second = wpar_spec_write(again);
 	if (strcmp(first, second) != 0) {
-		fprintf(stderr, "round trip differs\n--- first ---\n%s--- second ---\n%s",
-			first, second);
+		fprintf(stderr, "round trip differs\n--- first ---\n%s--- second ---\n%s", first,
+			second);
 		abort();
 	}
 

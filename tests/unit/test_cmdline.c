@@ -16,43 +16,56 @@ static const char uuid[] = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 
 /* The shape of mkwpar's table. */
 static const struct wpar_optdef mkwpar_opts[] = {
-	{'a', WPAR_OPT_FLAG, NULL},  {'A', WPAR_OPT_FLAG, NULL},
-	{'b', WPAR_OPT_ARG, NULL},   {'B', WPAR_OPT_ARG, NULL},
-	{'c', WPAR_OPT_FLAG, NULL},  {'C', WPAR_OPT_FLAG, NULL},
-	{'d', WPAR_OPT_ARG, NULL},   {'D', WPAR_OPT_ATTRS, NULL},
-	{'e', WPAR_OPT_ARG, NULL},   {'E', WPAR_OPT_ARG, NULL},
-	{'f', WPAR_OPT_ARG, NULL},   {'F', WPAR_OPT_FLAG, NULL},
-	{'g', WPAR_OPT_ARG, NULL},   {'h', WPAR_OPT_ARG, NULL},
-	{'i', WPAR_OPT_FLAG, NULL},  {'I', WPAR_OPT_ATTRS, NULL},
-	{'k', WPAR_OPT_ARG, NULL},   {'l', WPAR_OPT_FLAG, NULL},
-	{'L', WPAR_OPT_ATTRS, NULL}, {'M', WPAR_OPT_ATTRS, NULL},
-	{'n', WPAR_OPT_ARG, NULL},   {'N', WPAR_OPT_ATTRS, NULL},
-	{'o', WPAR_OPT_ARG, NULL},   {'O', WPAR_OPT_FLAG, NULL},
-	{'p', WPAR_OPT_OPTARG, wpar_accept_not_option},
-	{'P', WPAR_OPT_FLAG, NULL},  {'r', WPAR_OPT_FLAG, NULL},
-	{'R', WPAR_OPT_ATTRS, NULL}, {'s', WPAR_OPT_FLAG, NULL},
-	{'S', WPAR_OPT_ATTRS, NULL}, {'u', WPAR_OPT_ARG, NULL},
-	{'U', WPAR_OPT_OPTARG, wpar_accept_uuid},
-	{'v', WPAR_OPT_FLAG, NULL},  {'w', WPAR_OPT_FLAG, NULL},
-	{'X', WPAR_OPT_ATTRS, NULL},
+    {'a', WPAR_OPT_FLAG, NULL},
+    {'A', WPAR_OPT_FLAG, NULL},
+    {'b', WPAR_OPT_ARG, NULL},
+    {'B', WPAR_OPT_ARG, NULL},
+    {'c', WPAR_OPT_FLAG, NULL},
+    {'C', WPAR_OPT_FLAG, NULL},
+    {'d', WPAR_OPT_ARG, NULL},
+    {'D', WPAR_OPT_ATTRS, NULL},
+    {'e', WPAR_OPT_ARG, NULL},
+    {'E', WPAR_OPT_ARG, NULL},
+    {'f', WPAR_OPT_ARG, NULL},
+    {'F', WPAR_OPT_FLAG, NULL},
+    {'g', WPAR_OPT_ARG, NULL},
+    {'h', WPAR_OPT_ARG, NULL},
+    {'i', WPAR_OPT_FLAG, NULL},
+    {'I', WPAR_OPT_ATTRS, NULL},
+    {'k', WPAR_OPT_ARG, NULL},
+    {'l', WPAR_OPT_FLAG, NULL},
+    {'L', WPAR_OPT_ATTRS, NULL},
+    {'M', WPAR_OPT_ATTRS, NULL},
+    {'n', WPAR_OPT_ARG, NULL},
+    {'N', WPAR_OPT_ATTRS, NULL},
+    {'o', WPAR_OPT_ARG, NULL},
+    {'O', WPAR_OPT_FLAG, NULL},
+    {'p', WPAR_OPT_OPTARG, wpar_accept_not_option},
+    {'P', WPAR_OPT_FLAG, NULL},
+    {'r', WPAR_OPT_FLAG, NULL},
+    {'R', WPAR_OPT_ATTRS, NULL},
+    {'s', WPAR_OPT_FLAG, NULL},
+    {'S', WPAR_OPT_ATTRS, NULL},
+    {'u', WPAR_OPT_ARG, NULL},
+    {'U', WPAR_OPT_OPTARG, wpar_accept_uuid},
+    {'v', WPAR_OPT_FLAG, NULL},
+    {'w', WPAR_OPT_FLAG, NULL},
+    {'X', WPAR_OPT_ATTRS, NULL},
 };
 
 /* The shape of wparexec's: the command and its arguments follow. */
 static const struct wpar_optdef wparexec_opts[] = {
-	{'a', WPAR_OPT_FLAG, NULL}, {'c', WPAR_OPT_FLAG, NULL},
-	{'F', WPAR_OPT_FLAG, NULL}, {'h', WPAR_OPT_ARG, NULL},
-	{'i', WPAR_OPT_FLAG, NULL}, {'I', WPAR_OPT_ATTRS, NULL},
-	{'M', WPAR_OPT_ATTRS, NULL}, {'n', WPAR_OPT_ARG, NULL},
-	{'N', WPAR_OPT_ATTRS, NULL}, {'R', WPAR_OPT_ATTRS, NULL},
-	{'u', WPAR_OPT_ARG, NULL},  {'v', WPAR_OPT_FLAG, NULL},
-	{'e', WPAR_OPT_ARG, NULL},  {'f', WPAR_OPT_ARG, NULL},
-	{'o', WPAR_OPT_ARG, NULL},  {'w', WPAR_OPT_FLAG, NULL},
+    {'a', WPAR_OPT_FLAG, NULL},  {'c', WPAR_OPT_FLAG, NULL}, {'F', WPAR_OPT_FLAG, NULL},
+    {'h', WPAR_OPT_ARG, NULL},   {'i', WPAR_OPT_FLAG, NULL}, {'I', WPAR_OPT_ATTRS, NULL},
+    {'M', WPAR_OPT_ATTRS, NULL}, {'n', WPAR_OPT_ARG, NULL},  {'N', WPAR_OPT_ATTRS, NULL},
+    {'R', WPAR_OPT_ATTRS, NULL}, {'u', WPAR_OPT_ARG, NULL},  {'v', WPAR_OPT_FLAG, NULL},
+    {'e', WPAR_OPT_ARG, NULL},   {'f', WPAR_OPT_ARG, NULL},  {'o', WPAR_OPT_ARG, NULL},
+    {'w', WPAR_OPT_FLAG, NULL},
 };
 
 /* Parses a NULL-terminated word list (argv[0] included). */
-static int parse_words(const struct wpar_optdef *defs, size_t n_defs,
-		       bool stop, struct wpar_cmdline *cl, char **msg,
-		       const char *const *words)
+static int parse_words(const struct wpar_optdef *defs, size_t n_defs, bool stop,
+		       struct wpar_cmdline *cl, char **msg, const char *const *words)
 {
 	int argc = 0;
 	while (words[argc])
@@ -80,31 +93,31 @@ static int parse_words(const struct wpar_optdef *defs, size_t n_defs,
 	return r;
 }
 
-#define MK(cl, ...)                                                            \
-	parse_words(mkwpar_opts, ARRAY_SIZE(mkwpar_opts), false, (cl), NULL,   \
+#define MK(cl, ...)                                                                                \
+	parse_words(mkwpar_opts, ARRAY_SIZE(mkwpar_opts), false, (cl), NULL,                       \
 		    (const char *const[]){"mkwpar", __VA_ARGS__, NULL})
-#define MK_ERR(msg, ...)                                                       \
-	({                                                                     \
-		struct wpar_cmdline _cl = {0};                                 \
-		int _r = parse_words(mkwpar_opts, ARRAY_SIZE(mkwpar_opts),     \
-				     false, &_cl, (msg),                       \
-				     (const char *const[]){"mkwpar",           \
-							   __VA_ARGS__, NULL}); \
-		/* a failed parse leaves the output untouched */               \
-		assert_int_equal(_cl.n_opts, 0);                               \
-		assert_null(_cl.opts);                                         \
-		assert_null(_cl.operands);                                     \
-		_r;                                                            \
+#define MK_ERR(msg, ...)                                                                           \
+	({                                                                                         \
+		struct wpar_cmdline _cl = {0};                                                     \
+		int _r = parse_words(mkwpar_opts, ARRAY_SIZE(mkwpar_opts), false, &_cl, (msg),     \
+				     (const char *const[]){"mkwpar", __VA_ARGS__, NULL});          \
+		/* a failed parse leaves the output untouched */                                   \
+		assert_int_equal(_cl.n_opts, 0);                                                   \
+		assert_null(_cl.opts);                                                             \
+		assert_null(_cl.operands);                                                         \
+		_r;                                                                                \
 	})
-#define EXEC(cl, ...)                                                          \
-	parse_words(wparexec_opts, ARRAY_SIZE(wparexec_opts), true, (cl),      \
-		    NULL, (const char *const[]){"wparexec", __VA_ARGS__, NULL})
+#define EXEC(cl, ...)                                                                              \
+	parse_words(wparexec_opts, ARRAY_SIZE(wparexec_opts), true, (cl), NULL,                    \
+		    (const char *const[]){"wparexec", __VA_ARGS__, NULL})
 
-static void release(struct wpar_cmdline *cl) { wpar_cmdline_release(cl); }
+static void release(struct wpar_cmdline *cl)
+{
+	wpar_cmdline_release(cl);
+}
 #define cleanup_cmdline __attribute__((cleanup(release)))
 
-static void assert_opt(const struct wpar_cmdline *cl, size_t i, char flag,
-		       const char *arg)
+static void assert_opt(const struct wpar_cmdline *cl, size_t i, char flag, const char *arg)
 {
 	assert_true(i < cl->n_opts);
 	if (cl->opts[i].flag != flag)
@@ -221,8 +234,8 @@ static void test_optional_arguments(void **state UNUSED)
 
 	/* "mkwpar -pf spec" (Redbook SG24-7955, ch. 12) is -p -f spec. */
 	cleanup_cmdline struct wpar_cmdline e = {0};
-	assert_int_equal(MK(&e, "-pf", "mig_wpar_1.specfile", "-N",
-			    "address=172.16.22.143", "netmask=255.255.252.0"),
+	assert_int_equal(MK(&e, "-pf", "mig_wpar_1.specfile", "-N", "address=172.16.22.143",
+			    "netmask=255.255.252.0"),
 			 0);
 	assert_int_equal(e.n_opts, 3);
 	assert_opt(&e, 0, 'p', NULL);
@@ -256,9 +269,8 @@ static void test_optional_arguments(void **state UNUSED)
 static void test_attr_lists(void **state UNUSED)
 {
 	cleanup_cmdline struct wpar_cmdline a = {0};
-	assert_int_equal(MK(&a, "-n", "w1", "-M", "directory=/var", "vfs=jfs2",
-			    "size=512M", "-N", "address=1.2.3.4", "-M",
-			    "directory=/tmp", "vfs=tmpfs"),
+	assert_int_equal(MK(&a, "-n", "w1", "-M", "directory=/var", "vfs=jfs2", "size=512M", "-N",
+			    "address=1.2.3.4", "-M", "directory=/tmp", "vfs=tmpfs"),
 			 0);
 	assert_int_equal(a.n_opts, 4);
 	assert_opt(&a, 0, 'n', "w1");
@@ -280,8 +292,8 @@ static void test_attr_lists(void **state UNUSED)
 
 	/* Values may hold '=', blanks and anything else; -S takes += and -=. */
 	cleanup_cmdline struct wpar_cmdline c = {0};
-	assert_int_equal(MK(&c, "-S", "privs+=PV_NET_", "privs-=PV_SU_",
-			    "secfile=/etc/x", "-X", "kext=/a b=c", "local="),
+	assert_int_equal(MK(&c, "-S", "privs+=PV_NET_", "privs-=PV_SU_", "secfile=/etc/x", "-X",
+			    "kext=/a b=c", "local="),
 			 0);
 	assert_words(&c.opts[0], WORDS("privs+=PV_NET_", "privs-=PV_SU_", "secfile=/etc/x"));
 	assert_words(&c.opts[1], WORDS("kext=/a b=c", "local="));
@@ -296,9 +308,7 @@ static void test_attr_lists(void **state UNUSED)
 static void test_attached_attr(void **state UNUSED)
 {
 	cleanup_cmdline struct wpar_cmdline a = {0};
-	assert_int_equal(MK(&a, "-Mdirectory=/x", "-Nnetmask=255.0.0.0",
-			    "address=10.1.1.1"),
-			 0);
+	assert_int_equal(MK(&a, "-Mdirectory=/x", "-Nnetmask=255.0.0.0", "address=10.1.1.1"), 0);
 	assert_words(&a.opts[0], WORDS("directory=/x"));
 	assert_words(&a.opts[1], WORDS("netmask=255.0.0.0", "address=10.1.1.1"));
 	cleanup_cmdline struct wpar_cmdline b = {0};
@@ -320,12 +330,13 @@ static void test_empty_attr_list(void **state UNUSED)
 	cleanup_cmdline struct wpar_cmdline a = {0};
 	assert_int_equal(MK(&a, "-K", "-R", "w1"), -1 /* no -K in mkwpar */);
 	static const struct wpar_optdef chwpar_opts[] = {
-		{'K', WPAR_OPT_FLAG, NULL}, {'R', WPAR_OPT_ATTRS, NULL},
-		{'v', WPAR_OPT_FLAG, NULL}, {'N', WPAR_OPT_ATTRS, NULL},
+	    {'K', WPAR_OPT_FLAG, NULL},
+	    {'R', WPAR_OPT_ATTRS, NULL},
+	    {'v', WPAR_OPT_FLAG, NULL},
+	    {'N', WPAR_OPT_ATTRS, NULL},
 	};
 	cleanup_cmdline struct wpar_cmdline b = {0};
-	assert_int_equal(parse_words(chwpar_opts, ARRAY_SIZE(chwpar_opts), false,
-				     &b, NULL,
+	assert_int_equal(parse_words(chwpar_opts, ARRAY_SIZE(chwpar_opts), false, &b, NULL,
 				     WORDS("chwpar", "-K", "-R", "w1")),
 			 0);
 	assert_int_equal(b.n_opts, 2);
@@ -336,8 +347,7 @@ static void test_empty_attr_list(void **state UNUSED)
 
 	/* At the end of argv and before another flag. */
 	cleanup_cmdline struct wpar_cmdline c = {0};
-	assert_int_equal(parse_words(chwpar_opts, ARRAY_SIZE(chwpar_opts), false,
-				     &c, NULL,
+	assert_int_equal(parse_words(chwpar_opts, ARRAY_SIZE(chwpar_opts), false, &c, NULL,
 				     WORDS("chwpar", "-KR", "-v", "-N")),
 			 0);
 	assert_int_equal(c.n_opts, 4);
@@ -349,8 +359,7 @@ static void test_empty_attr_list(void **state UNUSED)
 
 static void test_errors(void **state UNUSED)
 {
-	cleanup_free char *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL,
-			  *m5 = NULL;
+	cleanup_free char *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL, *m5 = NULL;
 	assert_int_equal(MK_ERR(&m1, "-n", "w1", "-Q"), -1);
 	assert_string_equal(m1, "unknown flag -Q");
 	assert_int_equal(MK_ERR(&m2, "-vFq", "-n", "w1"), -1);
@@ -360,8 +369,7 @@ static void test_errors(void **state UNUSED)
 	assert_int_equal(MK_ERR(&m4, "-M", "directory=/x", "-f"), -1);
 	assert_string_equal(m4, "flag -f needs an argument");
 	/* Errors after allocations release them (checked under ASan). */
-	assert_int_equal(MK_ERR(&m5, "-M", "directory=/x", "vfs=jfs2", "-n", "w1",
-				"op", "-\x01"),
+	assert_int_equal(MK_ERR(&m5, "-M", "directory=/x", "vfs=jfs2", "-n", "w1", "op", "-\x01"),
 			 -1);
 	assert_non_null(strstr(m5, "unknown flag"));
 }
@@ -395,8 +403,8 @@ static void test_stop_at_operand(void **state UNUSED)
 {
 	/* wparexec: the first operand is the command; its flags are its own. */
 	cleanup_cmdline struct wpar_cmdline a = {0};
-	assert_int_equal(EXEC(&a, "-n", "app1", "-M", "directory=/x", "vfs=namefs",
-			      "dev=/x", "/bin/sh", "-c", "echo hi", "-v"),
+	assert_int_equal(EXEC(&a, "-n", "app1", "-M", "directory=/x", "vfs=namefs", "dev=/x",
+			      "/bin/sh", "-c", "echo hi", "-v"),
 			 0);
 	assert_int_equal(a.n_opts, 2);
 	assert_opt(&a, 0, 'n', "app1");
@@ -408,11 +416,10 @@ static void test_stop_at_operand(void **state UNUSED)
 	/* Without stop_at_operand the same words after the operand are
 	 * flags. */
 	cleanup_cmdline struct wpar_cmdline b = {0};
-	assert_int_equal(parse_words(wparexec_opts, ARRAY_SIZE(wparexec_opts),
-				     false, &b, NULL,
-				     WORDS("wparexec", "-n", "app1", "/bin/sh", "-c",
-					   "echo hi", "-v")),
-			 0);
+	assert_int_equal(
+	    parse_words(wparexec_opts, ARRAY_SIZE(wparexec_opts), false, &b, NULL,
+			WORDS("wparexec", "-n", "app1", "/bin/sh", "-c", "echo hi", "-v")),
+	    0);
 	assert_true(wpar_cmdline_has(&b, 'c'));
 	assert_true(wpar_cmdline_has(&b, 'v'));
 	assert_operands(&b, WORDS("/bin/sh", "echo hi"));
@@ -433,12 +440,13 @@ static void test_stop_at_operand(void **state UNUSED)
 static void test_operands(void **state UNUSED)
 {
 	static const struct wpar_optdef rmwpar_opts[] = {
-		{'F', WPAR_OPT_FLAG, NULL}, {'p', WPAR_OPT_FLAG, NULL},
-		{'s', WPAR_OPT_FLAG, NULL}, {'v', WPAR_OPT_FLAG, NULL},
+	    {'F', WPAR_OPT_FLAG, NULL},
+	    {'p', WPAR_OPT_FLAG, NULL},
+	    {'s', WPAR_OPT_FLAG, NULL},
+	    {'v', WPAR_OPT_FLAG, NULL},
 	};
 	cleanup_cmdline struct wpar_cmdline a = {0};
-	assert_int_equal(parse_words(rmwpar_opts, ARRAY_SIZE(rmwpar_opts), false,
-				     &a, NULL,
+	assert_int_equal(parse_words(rmwpar_opts, ARRAY_SIZE(rmwpar_opts), false, &a, NULL,
 				     WORDS("rmwpar", "-F", "w1", "-v", "w2", "w3")),
 			 0);
 	assert_int_equal(a.n_opts, 2);
@@ -448,9 +456,8 @@ static void test_operands(void **state UNUSED)
 
 	/* No arguments at all. */
 	cleanup_cmdline struct wpar_cmdline b = {0};
-	assert_int_equal(parse_words(rmwpar_opts, ARRAY_SIZE(rmwpar_opts), false,
-				     &b, NULL, WORDS("rmwpar")),
-			 0);
+	assert_int_equal(
+	    parse_words(rmwpar_opts, ARRAY_SIZE(rmwpar_opts), false, &b, NULL, WORDS("rmwpar")), 0);
 	assert_int_equal(b.n_opts, 0);
 	assert_int_equal(b.n_operands, 0);
 	/* Release is idempotent. */
@@ -460,9 +467,10 @@ static void test_operands(void **state UNUSED)
 
 static void test_word_predicates(void **state UNUSED)
 {
-	static const char *attr[] = {"a=b", "a=", "_x=1", "size=512M", "a+=b",
-				     "a-=b", "a==b", "CPU=0%-100%,100%", "a1_b2=/x"};
-	static const char *not_attr[] = {"", "a", "=b", "1a=b", "-a=b", "a b=c",
+	static const char *attr[] = {"a=b",     "a=",   "_x=1", "size=512M",
+				     "a+=b",    "a-=b", "a==b", "CPU=0%-100%,100%",
+				     "a1_b2=/x"};
+	static const char *not_attr[] = {"",      "a",     "=b",    "1a=b", "-a=b", "a b=c",
 					 "a.b=c", "a+b=c", "a+-=b", "/x=y", "+=b"};
 	for (size_t i = 0; i < ARRAY_SIZE(attr); i++)
 		if (!wpar_cmdline_is_attr_word(attr[i]))
@@ -489,17 +497,17 @@ static void test_word_predicates(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_clustered_flags),
-		cmocka_unit_test(test_flag_arguments),
-		cmocka_unit_test(test_optional_arguments),
-		cmocka_unit_test(test_attr_lists),
-		cmocka_unit_test(test_attached_attr),
-		cmocka_unit_test(test_empty_attr_list),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_double_dash),
-		cmocka_unit_test(test_stop_at_operand),
-		cmocka_unit_test(test_operands),
-		cmocka_unit_test(test_word_predicates),
+	    cmocka_unit_test(test_clustered_flags),
+	    cmocka_unit_test(test_flag_arguments),
+	    cmocka_unit_test(test_optional_arguments),
+	    cmocka_unit_test(test_attr_lists),
+	    cmocka_unit_test(test_attached_attr),
+	    cmocka_unit_test(test_empty_attr_list),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_double_dash),
+	    cmocka_unit_test(test_stop_at_operand),
+	    cmocka_unit_test(test_operands),
+	    cmocka_unit_test(test_word_predicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,8 +22,7 @@
 static char *tmpdir;
 static char *host_etc;
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)ftw;
@@ -190,16 +189,26 @@ static char *make_etc(const char *name, const struct wpar_identity_opts *o)
 static void test_excluded(void **state)
 {
 	(void)state;
-	static const char *const out[] = {
-		"wpars", "ssh/ssh_host_ed25519_key", "ssh/ssh_host_rsa_key.pub",
-		"passwd-", "gshadow-", "subgid-", "security/opasswd",
-		"ssl/private/x.key", "krb5.keytab",
-		"NetworkManager/system-connections/a", "machine-id",
-		".pwd.lock", "mtab", "hostname", "resolv.conf", "gai.conf"};
+	static const char *const out[] = {"wpars",
+					  "ssh/ssh_host_ed25519_key",
+					  "ssh/ssh_host_rsa_key.pub",
+					  "passwd-",
+					  "gshadow-",
+					  "subgid-",
+					  "security/opasswd",
+					  "ssl/private/x.key",
+					  "krb5.keytab",
+					  "NetworkManager/system-connections/a",
+					  "machine-id",
+					  ".pwd.lock",
+					  "mtab",
+					  "hostname",
+					  "resolv.conf",
+					  "gai.conf"};
 	static const char *const in[] = {
-		"ssh/sshd_config", "ssl/private", "security/limits.conf",
-		"passwd.orig", "NetworkManager", "hosts.allow", "skel/.bashrc",
-		"wparsx", "default/wpars"};
+	    "ssh/sshd_config", "ssl/private",    "security/limits.conf",
+	    "passwd.orig",     "NetworkManager", "hosts.allow",
+	    "skel/.bashrc",    "wparsx",         "default/wpars"};
 	for (size_t i = 0; i < ARRAY_SIZE(out); i++)
 		if (!wpar_identity_excluded(out[i]))
 			fail_msg("%s should be excluded", out[i]);
@@ -215,11 +224,10 @@ static void test_accounts(void **state)
 	char *etc = make_etc("etc-accounts", &o);
 
 	char *passwd = slurp(etc, "passwd");
-	assert_string_equal(passwd,
-			    "root:x:0:0:root:/root:/bin/bash\n"
-			    "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
-			    "svc:x:600:600:old style:/var/svc:/bin/sh\n"
-			    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+	assert_string_equal(passwd, "root:x:0:0:root:/root:/bin/bash\n"
+				    "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+				    "svc:x:600:600:old style:/var/svc:/bin/sh\n"
+				    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
 	char *group = slurp(etc, "group");
 	assert_string_equal(group, "root:x:0:\n"
 				   "daemon:x:1:\n"
@@ -260,18 +268,23 @@ static void test_left_out(void **state)
 	(void)state;
 	struct wpar_identity_opts o = {.hostname = "w2.example.com"};
 	char *etc = make_etc("etc-left-out", &o);
-	static const char *const gone[] = {
-		"ssh/ssh_host_rsa_key", "ssh/ssh_host_rsa_key.pub", "wpars",
-		"wpar-conf", "ssl/private/server.key", "krb5.keytab",
-		"NetworkManager/system-connections/wifi.nmconnection",
-		"security/opasswd", "passwd-", "shadow-", ".pwd.lock"};
+	static const char *const gone[] = {"ssh/ssh_host_rsa_key",
+					   "ssh/ssh_host_rsa_key.pub",
+					   "wpars",
+					   "wpar-conf",
+					   "ssl/private/server.key",
+					   "krb5.keytab",
+					   "NetworkManager/system-connections/wifi.nmconnection",
+					   "security/opasswd",
+					   "passwd-",
+					   "shadow-",
+					   ".pwd.lock"};
 	for (size_t i = 0; i < ARRAY_SIZE(gone); i++)
 		if (exists(etc, gone[i]))
 			fail_msg("%s was copied", gone[i]);
 	static const char *const kept[] = {
-		"ssh/sshd_config", "ssl/certs/ca.pem", "ssl/private",
-		"security/limits.conf", "apt/sources.list", "skel/.bashrc",
-		"login.defs"};
+	    "ssh/sshd_config",  "ssl/certs/ca.pem", "ssl/private", "security/limits.conf",
+	    "apt/sources.list", "skel/.bashrc",     "login.defs"};
 	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
 		if (!exists(etc, kept[i]))
 			fail_msg("%s is missing", kept[i]);
@@ -338,8 +351,7 @@ static void test_copy_nameres(void **state)
 static void test_root_password(void **state)
 {
 	(void)state;
-	struct wpar_identity_opts o = {.hostname = "w5",
-				       .root_password_hash = "$6$new$hash"};
+	struct wpar_identity_opts o = {.hostname = "w5", .root_password_hash = "$6$new$hash"};
 	char *etc = make_etc("w5root/etc", &o);
 	char *shadow = slurp(etc, "shadow");
 	assert_int_equal(strncmp(shadow, "root:$6$new$hash:", 17), 0);
@@ -381,13 +393,10 @@ static void test_machine_id(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_excluded),
-		cmocka_unit_test(test_accounts),
-		cmocka_unit_test(test_left_out),
-		cmocka_unit_test(test_identity_files),
-		cmocka_unit_test(test_copy_nameres),
-		cmocka_unit_test(test_root_password),
-		cmocka_unit_test(test_machine_id),
+	    cmocka_unit_test(test_excluded),     cmocka_unit_test(test_accounts),
+	    cmocka_unit_test(test_left_out),     cmocka_unit_test(test_identity_files),
+	    cmocka_unit_test(test_copy_nameres), cmocka_unit_test(test_root_password),
+	    cmocka_unit_test(test_machine_id),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

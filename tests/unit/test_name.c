@@ -55,11 +55,12 @@ static bool hostname_ok(const char *name)
 static void test_name_good(void **state UNUSED)
 {
 	static const char *good[] = {
-		"a",         "wpar1",         "wpar3_detached", "mig_wpar_6",
-		"Mig-WPAR-6", "lpar_6_wpar_2", "1abc",          "a0",
-		"A-0",       "x-",            "web01",          "rootvgwpar1",
-		"a@b",       "a#b",           "a%b",            "a|b",
-		"_lead",     "Z9",
+	    "a",          "wpar1",      "wpar3_detached",
+	    "mig_wpar_6", "Mig-WPAR-6", "lpar_6_wpar_2",
+	    "1abc",       "a0",         "A-0",
+	    "x-",         "web01",      "rootvgwpar1",
+	    "a@b",        "a#b",        "a%b",
+	    "a|b",        "_lead",      "Z9",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
 		if (!name_ok(good[i]))
@@ -108,8 +109,8 @@ static void test_name_forbidden_chars(void **state UNUSED)
 		assert_int_equal(wpar_name_check(name, &err), -1);
 		char quoted[4] = {'\'', *c, '\'', '\0'};
 		if (strstr(err->msg, quoted) == NULL)
-			fail_msg("the message for '%s' does not name the character: %s",
-				 name, err->msg);
+			fail_msg("the message for '%s' does not name the character: %s", name,
+				 err->msg);
 
 		snprintf(name, sizeof(name), "%cabc", *c);
 		assert_false(name_ok(name));
@@ -173,16 +174,25 @@ static void test_name_control_and_non_ascii(void **state UNUSED)
 		if (name_ok(name))
 			fail_msg("non-ASCII byte 0x%02x accepted", c);
 	}
-	assert_false(name_ok("caf\xc3\xa9"));  /* UTF-8 e-acute */
-	assert_false(name_ok("\xe2\x80\x8b" "a")); /* zero-width space */
+	assert_false(name_ok("caf\xc3\xa9")); /* UTF-8 e-acute */
+	assert_false(name_ok("\xe2\x80\x8b"
+			     "a")); /* zero-width space */
 }
 
 static void test_hostname_good(void **state UNUSED)
 {
 	static const char *good[] = {
-		"a",           "web01",      "web01.example.com", "wparm91",
-		"wpar3_detached", "a-b",     "1abc",              "123",
-		"A.B.C",       "x_y.z-w",    "xn--bcher-kva.example",
+	    "a",
+	    "web01",
+	    "web01.example.com",
+	    "wparm91",
+	    "wpar3_detached",
+	    "a-b",
+	    "1abc",
+	    "123",
+	    "A.B.C",
+	    "x_y.z-w",
+	    "xn--bcher-kva.example",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
 		if (!hostname_ok(good[i]))
@@ -192,9 +202,8 @@ static void test_hostname_good(void **state UNUSED)
 static void test_hostname_bad(void **state UNUSED)
 {
 	static const char *bad[] = {
-		"",     "-a",   "a-",    "a..b",  ".a",   "a.",    "a b",
-		"a/b",  "a:b",  "a-.b",  "a.-b",  "a=b",  "a\tb",  "caf\xc3\xa9",
-		".",    "-",    "a\x7f", "a\nb",  "a*b",  "a,b",
+	    "",     "-a",  "a-",   "a..b",        ".a", "a.", "a b",   "a/b",  "a:b", "a-.b",
+	    "a.-b", "a=b", "a\tb", "caf\xc3\xa9", ".",  "-",  "a\x7f", "a\nb", "a*b", "a,b",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		if (hostname_ok(bad[i]))
@@ -233,17 +242,17 @@ static void test_hostname_lengths(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_name_good),
-		cmocka_unit_test(test_name_length),
-		cmocka_unit_test(test_name_empty),
-		cmocka_unit_test(test_name_forbidden_chars),
-		cmocka_unit_test(test_name_printable_ascii),
-		cmocka_unit_test(test_name_blanks),
-		cmocka_unit_test(test_name_leading),
-		cmocka_unit_test(test_name_control_and_non_ascii),
-		cmocka_unit_test(test_hostname_good),
-		cmocka_unit_test(test_hostname_bad),
-		cmocka_unit_test(test_hostname_lengths),
+	    cmocka_unit_test(test_name_good),
+	    cmocka_unit_test(test_name_length),
+	    cmocka_unit_test(test_name_empty),
+	    cmocka_unit_test(test_name_forbidden_chars),
+	    cmocka_unit_test(test_name_printable_ascii),
+	    cmocka_unit_test(test_name_blanks),
+	    cmocka_unit_test(test_name_leading),
+	    cmocka_unit_test(test_name_control_and_non_ascii),
+	    cmocka_unit_test(test_hostname_good),
+	    cmocka_unit_test(test_hostname_bad),
+	    cmocka_unit_test(test_hostname_lengths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

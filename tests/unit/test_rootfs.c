@@ -59,8 +59,7 @@ static void unmount_below(const char *dir, const char *keep)
 	}
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)ftw;
@@ -96,11 +95,9 @@ static int group_setup(void **state)
 	if (mkdtemp(tmpl) == NULL)
 		return -1;
 	tmpdir = strdup(tmpl);
-	static const char *const vars[] = {"WPAR_CONFDIR", "WPAR_STATEDIR",
-					   "WPAR_RUNDIR", "WPAR_BASEDIR",
-					   "WPAR_LOGDIR"};
-	static const char *const dirs[] = {"conf", "state", "run", "wpars",
-					   "log"};
+	static const char *const vars[] = {"WPAR_CONFDIR", "WPAR_STATEDIR", "WPAR_RUNDIR",
+					   "WPAR_BASEDIR", "WPAR_LOGDIR"};
+	static const char *const dirs[] = {"conf", "state", "run", "wpars", "log"};
 	for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
 		char *p = xasprintf("%s/%s", tmpdir, dirs[i]);
 		setenv(vars[i], p, 1);
@@ -111,10 +108,8 @@ static int group_setup(void **state)
 	 * stay on the disk's file system. */
 	rootsdir = xasprintf("%s/wpars", tmpdir);
 	if (mkdir(rootsdir, 0755) < 0 ||
-	    mount("wpar-test", rootsdir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=0755,size=4g") < 0)
-		fprintf(stderr, "note: WPAR roots on the disk (no tmpfs: %s)\n",
-			strerror(errno));
+	    mount("wpar-test", rootsdir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=4g") < 0)
+		fprintf(stderr, "note: WPAR roots on the disk (no tmpfs: %s)\n", strerror(errno));
 	return 0;
 }
 
@@ -154,8 +149,8 @@ static struct wpar_spec *new_spec(const char *name)
 
 /* A mount stanza set field by field, bypassing the spec validators, so
  * the plan's own checks are what is tested. */
-static void raw_mount(struct wpar_spec *spec, const char *dir, const char *vfs,
-		      const char *dev, const char *size)
+static void raw_mount(struct wpar_spec *spec, const char *dir, const char *vfs, const char *dev,
+		      const char *size)
 {
 	size_t i = wpar_spec_append(spec, WPAR_ST_MOUNT);
 	struct wpar_mount *m = &spec->mounts[i];
@@ -219,8 +214,7 @@ static void test_plan_detached(void **state)
 	(void)state;
 	wpar_error_t err = NULL;
 	struct wpar_spec *spec = new_spec("pl");
-	assert_int_equal(wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "privateusr",
-				       "yes", &err), 0);
+	assert_int_equal(wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "privateusr", "yes", &err), 0);
 	assert_int_equal(wpar_fs_add_defaults(spec, &err), 0);
 	struct wpar_fs_plan *plan = build_ok(spec);
 	assert_int_equal(wpar_fs_plan_find(plan, "/usr")->kind, WPAR_FS_DIRECTORY);
@@ -254,8 +248,7 @@ static void test_plan_unmerged_host(void **state)
 	wpar_spec_free(spec);
 
 	spec = new_spec("pu2");
-	assert_int_equal(wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "privateusr",
-				       "yes", &err), 0);
+	assert_int_equal(wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "privateusr", "yes", &err), 0);
 	assert_int_equal(wpar_fs_add_defaults_from(spec, host, &err), 0);
 	assert_string_equal(wpar_spec_find_mount(spec, "/bin")->vfs, "directory");
 	wpar_spec_free(spec);
@@ -269,8 +262,7 @@ static void test_plan_overrides(void **state)
 	struct wpar_spec *spec = new_spec("po");
 	char *w1[] = {"directory=/var", "vfs=jfs2", "size=512M", "mode=0750"};
 	char *w2[] = {"directory=/usr/local", "vfs=ext4", "size=64M"};
-	char *w3[] = {"directory=/scratch", "vfs=tmpfs", "size=10M",
-		      "mountopts=nosuid,nodev"};
+	char *w3[] = {"directory=/scratch", "vfs=tmpfs", "size=10M", "mountopts=nosuid,nodev"};
 	assert_int_equal(wpar_spec_add_words(spec, WPAR_ST_MOUNT, "-M", w1, 4, &err), 0);
 	assert_int_equal(wpar_spec_add_words(spec, WPAR_ST_MOUNT, "-M", w2, 3, &err), 0);
 	assert_int_equal(wpar_spec_add_words(spec, WPAR_ST_MOUNT, "-M", w3, 4, &err), 0);
@@ -326,27 +318,26 @@ struct bad_layout {
 };
 
 static const struct bad_layout bad_layouts[] = {
-	{"/var/../../etc", "directory", NULL, NULL, "\"..\""},
-	{"/./var", "directory", NULL, NULL, "\"..\""},
-	{"var", "directory", NULL, NULL, "not an absolute path"},
-	{"/data", "namefs", NULL, NULL, "needs dev="},
-	{"/data", "namefs", "/nonexistent-wpar-test", NULL, "nonexistent-wpar-test"},
-	{"/data", "namefs", "/etc/passwd", NULL, "not a directory"},
-	{"/data", "zfs", NULL, NULL, "unknown vfs type \"zfs\""},
-	{"/data", "jfs2", NULL, NULL, "needs size="},
-	{"/data", "ext4", NULL, "8M", "at least 16M"},
-	{"/data", "xfs", NULL, "100M", "at least 300M"},
-	{"/data", "jfs2", NULL, "12Q", "12Q"},
-	{"/data", "jfs2", "/nonexistent-wpar-img", NULL, "nonexistent-wpar-img"},
-	{"/data", "directory", "/srv", NULL, "dev= is not valid"},
-	{"/data", "directory", NULL, "1G", "size= is not valid"},
-	{"/data", "nfs", NULL, NULL, "needs host="},
-	{"/", "tmpfs", NULL, NULL, "WPAR root"},
-	{"/usr/no-such-dir-wpar", "directory", NULL, NULL, "must exist"},
+    {"/var/../../etc", "directory", NULL, NULL, "\"..\""},
+    {"/./var", "directory", NULL, NULL, "\"..\""},
+    {"var", "directory", NULL, NULL, "not an absolute path"},
+    {"/data", "namefs", NULL, NULL, "needs dev="},
+    {"/data", "namefs", "/nonexistent-wpar-test", NULL, "nonexistent-wpar-test"},
+    {"/data", "namefs", "/etc/passwd", NULL, "not a directory"},
+    {"/data", "zfs", NULL, NULL, "unknown vfs type \"zfs\""},
+    {"/data", "jfs2", NULL, NULL, "needs size="},
+    {"/data", "ext4", NULL, "8M", "at least 16M"},
+    {"/data", "xfs", NULL, "100M", "at least 300M"},
+    {"/data", "jfs2", NULL, "12Q", "12Q"},
+    {"/data", "jfs2", "/nonexistent-wpar-img", NULL, "nonexistent-wpar-img"},
+    {"/data", "directory", "/srv", NULL, "dev= is not valid"},
+    {"/data", "directory", NULL, "1G", "size= is not valid"},
+    {"/data", "nfs", NULL, NULL, "needs host="},
+    {"/", "tmpfs", NULL, NULL, "WPAR root"},
+    {"/usr/no-such-dir-wpar", "directory", NULL, NULL, "must exist"},
 };
 
-static void expect_plan_error(const struct wpar_spec *spec, const char *what,
-			      const char *message)
+static void expect_plan_error(const struct wpar_spec *spec, const char *what, const char *message)
 {
 	struct wpar_fs_plan *plan = NULL;
 	wpar_error_t err = NULL;
@@ -354,8 +345,7 @@ static void expect_plan_error(const struct wpar_spec *spec, const char *what,
 		fail_msg("%s: accepted", what);
 	assert_null(plan);
 	if (strstr(err->msg, message) == NULL)
-		fail_msg("%s: message \"%s\" lacks \"%s\"", what, err->msg,
-			 message);
+		fail_msg("%s: message \"%s\" lacks \"%s\"", what, err->msg, message);
 	wpar_error_release(&err);
 }
 
@@ -392,8 +382,7 @@ static void test_plan_rejects(void **state)
 	raw_mount(spec, "/data", "namefs", "/nonexistent-wpar-test", NULL);
 	struct wpar_fs_plan *plan = NULL;
 	wpar_error_t err = NULL;
-	assert_int_equal(wpar_fs_plan_build_flags(spec, WPAR_FS_PLAN_LENIENT,
-						  &plan, &err), 0);
+	assert_int_equal(wpar_fs_plan_build_flags(spec, WPAR_FS_PLAN_LENIENT, &plan, &err), 0);
 	wpar_fs_plan_free(plan);
 	wpar_spec_free(spec);
 }
@@ -425,7 +414,7 @@ static void check_accounts(const char *root)
 	path = xasprintf("%s/etc/shadow", root);
 	text = slurp(path);
 	assert_int_equal(strncmp(text, "root:!:", 7), 0); /* locked */
-	assert_null(strstr(text, "$"));                    /* no hashes */
+	assert_null(strstr(text, "$"));                   /* no hashes */
 	assert_null(strstr(text, "cloudsdk"));
 	struct stat st, host;
 	assert_int_equal(stat(path, &st), 0);
@@ -512,8 +501,7 @@ static void test_populate_shared(void **state)
 	double t0 = seconds();
 	if (wpar_rootfs_populate(spec, plan, &opts, &err) < 0)
 		fail_msg("populate: %s", err->msg);
-	print_message("populate of a shared WPAR: %.0f ms\n",
-		      (seconds() - t0) * 1000);
+	print_message("populate of a shared WPAR: %.0f ms\n", (seconds() - t0) * 1000);
 
 	check_accounts(root);
 	check_identity(root, "sh1");
@@ -597,8 +585,7 @@ static void test_image_cycle(void **state)
 	double t0 = seconds();
 	if (wpar_fs_create_images(spec, &err) < 0)
 		fail_msg("images: %s", err->msg);
-	print_message("two ext4 images created in %.0f ms\n",
-		      (seconds() - t0) * 1000);
+	print_message("two ext4 images created in %.0f ms\n", (seconds() - t0) * 1000);
 	char *rootimg = tmp_path("state/wpars/img1/fs/root.img");
 	char *varimg = tmp_path("state/wpars/img1/fs/var.img");
 	assert_string_equal(wpar_spec_find_mount(spec, "/")->dev, rootimg);
@@ -837,18 +824,18 @@ static void test_copytree_preserves(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_plan_defaults, test_teardown),
-		cmocka_unit_test_teardown(test_plan_detached, test_teardown),
-		cmocka_unit_test_teardown(test_plan_unmerged_host, test_teardown),
-		cmocka_unit_test_teardown(test_plan_overrides, test_teardown),
-		cmocka_unit_test_teardown(test_image_slug, test_teardown),
-		cmocka_unit_test_teardown(test_plan_rejects, test_teardown),
-		cmocka_unit_test_teardown(test_populate_shared, test_teardown),
-		cmocka_unit_test_teardown(test_image_cycle, test_teardown),
-		cmocka_unit_test_teardown(test_mount_rollback, test_teardown),
-		cmocka_unit_test_teardown(test_destroy_refuses_mounts, test_teardown),
-		cmocka_unit_test_teardown(test_remove_never_follows, test_teardown),
-		cmocka_unit_test_teardown(test_copytree_preserves, test_teardown),
+	    cmocka_unit_test_teardown(test_plan_defaults, test_teardown),
+	    cmocka_unit_test_teardown(test_plan_detached, test_teardown),
+	    cmocka_unit_test_teardown(test_plan_unmerged_host, test_teardown),
+	    cmocka_unit_test_teardown(test_plan_overrides, test_teardown),
+	    cmocka_unit_test_teardown(test_image_slug, test_teardown),
+	    cmocka_unit_test_teardown(test_plan_rejects, test_teardown),
+	    cmocka_unit_test_teardown(test_populate_shared, test_teardown),
+	    cmocka_unit_test_teardown(test_image_cycle, test_teardown),
+	    cmocka_unit_test_teardown(test_mount_rollback, test_teardown),
+	    cmocka_unit_test_teardown(test_destroy_refuses_mounts, test_teardown),
+	    cmocka_unit_test_teardown(test_remove_never_follows, test_teardown),
+	    cmocka_unit_test_teardown(test_copytree_preserves, test_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

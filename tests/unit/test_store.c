@@ -28,8 +28,8 @@
 static char tmproot[64];
 static pid_t owner_pid;
 
-static int remove_entry(const char *path, const struct stat *st UNUSED,
-			int flag UNUSED, struct FTW *ftw UNUSED)
+static int remove_entry(const char *path, const struct stat *st UNUSED, int flag UNUSED,
+			struct FTW *ftw UNUSED)
 {
 	remove(path);
 	return 0;
@@ -69,11 +69,9 @@ static int setup_tree(void **state UNUSED)
 	static const struct {
 		const char *var, *sub;
 	} dirs[] = {
-		{"WPAR_CONFDIR", "etc/wpars"},
-		{"WPAR_STATEDIR", "var/lib/wpar"},
-		{"WPAR_RUNDIR", "run/wpar"},
-		{"WPAR_BASEDIR", "wpars"},
-		{"WPAR_LOGDIR", "var/log/wpar"},
+	    {"WPAR_CONFDIR", "etc/wpars"},   {"WPAR_STATEDIR", "var/lib/wpar"},
+	    {"WPAR_RUNDIR", "run/wpar"},     {"WPAR_BASEDIR", "wpars"},
+	    {"WPAR_LOGDIR", "var/log/wpar"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		cleanup_free char *p = xasprintf("%s/%s", tmproot, dirs[i].sub);
@@ -98,12 +96,12 @@ static int teardown_tree(void **state UNUSED)
 
 static struct wpar_spec *make_spec(const char *name, const char *dir)
 {
-	cleanup_free char *text = xasprintf(
-		"general:\n\tname = \"%s\"\n\thostname = \"%s\"\n"
-		"\tdirectory = \"%s\"\n\tauto = \"no\"\n\n"
-		"network:\n\taddress = \"10.0.0.5\"\n\tnetmask = \"255.255.255.0\"\n\n"
-		"mount:\n\tdirectory = \"/var\"\n\tvfs = \"jfs2\"\n\tsize = \"512M\"\n",
-		name, name, dir);
+	cleanup_free char *text =
+	    xasprintf("general:\n\tname = \"%s\"\n\thostname = \"%s\"\n"
+		      "\tdirectory = \"%s\"\n\tauto = \"no\"\n\n"
+		      "network:\n\taddress = \"10.0.0.5\"\n\tnetmask = \"255.255.255.0\"\n\n"
+		      "mount:\n\tdirectory = \"/var\"\n\tvfs = \"jfs2\"\n\tsize = \"512M\"\n",
+		      name, name, dir);
 	struct wpar_spec *spec = NULL;
 	cleanup_error wpar_error_t err = NULL;
 	if (wpar_spec_parse(text, strlen(text), "test", &spec, &err) < 0)
@@ -182,8 +180,8 @@ static void expect_missing(const char *name)
 	assert_null(spec);
 	assert_non_null(err);
 	assert_int_equal(err->status, ENOENT);
-	cleanup_free char *want = xasprintf(
-		"0960-419 Could not find a workload partition called %s.", name);
+	cleanup_free char *want =
+	    xasprintf("0960-419 Could not find a workload partition called %s.", name);
 	assert_string_equal(err->msg, want);
 	/* Without an error object the call fails the same way. */
 	assert_int_equal(wpar_store_load(name, &spec, NULL), -1);
@@ -267,10 +265,16 @@ static void test_list(void **state UNUSED)
 
 	for (size_t i = 0; i < ARRAY_SIZE(names_given); i++)
 		assert_int_equal(wpar_store_remove(names_given[i], &err), 0);
-	static const char *junk[] = {"notes.txt", ".cf", "cf", "bad.name.cf",
-				     "-dash.cf", "0zero.cf",
+	static const char *junk[] = {"notes.txt",
+				     ".cf",
+				     "cf",
+				     "bad.name.cf",
+				     "-dash.cf",
+				     "0zero.cf",
 				     "aaaaaaaaaaaaaaaaaaaaaaaaaa.cf",
-				     "alpha.cf.tmp.1234", "alpha.cfg", "devexports"};
+				     "alpha.cf.tmp.1234",
+				     "alpha.cfg",
+				     "devexports"};
 	for (size_t i = 0; i < ARRAY_SIZE(junk); i++) {
 		cleanup_free char *p = conf_path(junk[i]);
 		unlink(p);
@@ -374,8 +378,7 @@ static int child_try_lock(const char *name)
 		int code;
 		if (wpar_lock_acquire(name, WPAR_LOCK_NOWAIT, &l, &err) == 0)
 			code = 1;
-		else if (err && err->status == EBUSY && strstr(err->msg, name) &&
-			 l == NULL)
+		else if (err && err->status == EBUSY && strstr(err->msg, name) && l == NULL)
 			code = 0;
 		else
 			code = 2;
@@ -535,9 +538,7 @@ static void test_state_records(void **state UNUSED)
 	assert_string_equal(text, want);
 
 	/* Unknown keys and letters are ignored. */
-	assert_int_equal(write_file_atomic(path, "state=Q\nfuture=1\nop=x\n", 22,
-					   0644, &err),
-			 0);
+	assert_int_equal(write_file_atomic(path, "state=Q\nfuture=1\nop=x\n", 22, 0644, &err), 0);
 	assert_int_equal(wpar_state_read("st1", &rec, &err), 0);
 	assert_int_equal(rec.state, WPAR_DEFINED);
 	assert_string_equal(rec.op, "x");
@@ -594,18 +595,18 @@ static void test_state_transitional(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_save_load),
-		cmocka_unit_test(test_load_missing),
-		cmocka_unit_test(test_load_bad_files),
-		cmocka_unit_test(test_list),
-		cmocka_unit_test(test_remove),
-		cmocka_unit_test(test_rename),
-		cmocka_unit_test(test_find_directory),
-		cmocka_unit_test(test_lock_nowait),
-		cmocka_unit_test(test_lock_wait_and_holder_death),
-		cmocka_unit_test(test_state_words),
-		cmocka_unit_test(test_state_records),
-		cmocka_unit_test(test_state_transitional),
+	    cmocka_unit_test(test_save_load),
+	    cmocka_unit_test(test_load_missing),
+	    cmocka_unit_test(test_load_bad_files),
+	    cmocka_unit_test(test_list),
+	    cmocka_unit_test(test_remove),
+	    cmocka_unit_test(test_rename),
+	    cmocka_unit_test(test_find_directory),
+	    cmocka_unit_test(test_lock_nowait),
+	    cmocka_unit_test(test_lock_wait_and_holder_death),
+	    cmocka_unit_test(test_state_words),
+	    cmocka_unit_test(test_state_records),
+	    cmocka_unit_test(test_state_transitional),
 	};
 	return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
 }

@@ -9,10 +9,10 @@
 #include "table.h"
 
 static const struct table_column cols[] = {
-	{"Name", "name", 0},
-	{"State", "state", 0},
-	{"Directory", "directory", 0},
-	{"RootVG WPAR", "rootvgwpar", 0},
+    {"Name", "name", 0},
+    {"State", "state", 0},
+    {"Directory", "directory", 0},
+    {"RootVG WPAR", "rootvgwpar", 0},
 };
 
 static struct table *sample(void)
@@ -53,7 +53,7 @@ static void test_quiet(void **state)
 {
 	cleanup_table struct table *t = sample();
 	cleanup_free char *s =
-		render(t, (struct table_format){.style = TABLE_ALIGNED, .no_header = true});
+	    render(t, (struct table_format){.style = TABLE_ALIGNED, .no_header = true});
 	/* Widths still account for the labels, so -q columns line up with
 	 * the headed form. */
 	assert_string_equal(s, "w1          D      /wpars/w1  no\n"
@@ -74,7 +74,7 @@ static void test_delimiter(void **state)
 	cleanup_table struct table *t = sample();
 	table_set(t, 0, 2, "a,b\\c");
 	cleanup_free char *s = render(
-		t, (struct table_format){.style = TABLE_DELIMITED, .delim = ',', .no_header = true});
+	    t, (struct table_format){.style = TABLE_DELIMITED, .delim = ',', .no_header = true});
 	assert_string_equal(s, "w1,D,a\\,b\\\\c,no\n"
 			       "longername,A,/data/x:y,\n");
 }
@@ -113,8 +113,8 @@ static void test_empty(void **state)
 	cleanup_table struct table *t = table_new(cols, 2);
 	cleanup_free char *none = render(t, (struct table_format){.style = TABLE_ALIGNED});
 	assert_string_equal(none, "");
-	cleanup_free char *hdr = render(
-		t, (struct table_format){.style = TABLE_ALIGNED, .header_if_empty = true});
+	cleanup_free char *hdr =
+	    render(t, (struct table_format){.style = TABLE_ALIGNED, .header_if_empty = true});
 	assert_string_equal(hdr, "Name  State\n-----------\n");
 }
 
@@ -132,17 +132,19 @@ static void test_json(void **state)
 
 static void test_json_bad_utf8(void **state)
 {
-	json_t *j = table_json_string("a\xff" "b\xc3\xa9");
-	assert_string_equal(json_string_value(j), "a\xEF\xBF\xBD" "b\xc3\xa9");
+	json_t *j = table_json_string("a\xff"
+				      "b\xc3\xa9");
+	assert_string_equal(json_string_value(j), "a\xEF\xBF\xBD"
+						  "b\xc3\xa9");
 	json_decref(j);
 }
 
 static const struct table_column pcols[] = {
-	{"Name", "name", TABLE_COL_TITLE},
-	{"State", "state", TABLE_COL_TITLE},
-	{"Type", "type", 0},
-	{"WPAR-Specific Routing", "wparspecificrouting", 0},
-	{"Application", "application", 0},
+    {"Name", "name", TABLE_COL_TITLE},
+    {"State", "state", TABLE_COL_TITLE},
+    {"Type", "type", 0},
+    {"WPAR-Specific Routing", "wparspecificrouting", 0},
+    {"Application", "application", 0},
 };
 
 static void test_paragraph(void **state)
@@ -158,24 +160,23 @@ static void test_paragraph(void **state)
 	cleanup_free char *s = render(t, (struct table_format){.style = TABLE_PARAGRAPH});
 	const char *eq = "================================================="
 			 "================\n";
-	cleanup_free char *want = xasprintf(
-		"%sw1 - Defined\n%s"
-		"Type:                   S\n"
-		"WPAR-Specific Routing:  no\n"
-		"Application:\n"
-		"\n"
-		"%sw2 - Active\n%s"
-		"Type:                   S\n"
-		"WPAR-Specific Routing:  no\n"
-		"Application:\n",
-		eq, eq, eq, eq);
+	cleanup_free char *want = xasprintf("%sw1 - Defined\n%s"
+					    "Type:                   S\n"
+					    "WPAR-Specific Routing:  no\n"
+					    "Application:\n"
+					    "\n"
+					    "%sw2 - Active\n%s"
+					    "Type:                   S\n"
+					    "WPAR-Specific Routing:  no\n"
+					    "Application:\n",
+					    eq, eq, eq, eq);
 	assert_string_equal(s, want);
 
 	/* -a on a paragraph keeps the banner and picks the lines. */
 	wpar_error_t err = NULL;
 	assert_int_equal(table_select(t, "type", &err), 0);
-	cleanup_free char *q = render(
-		t, (struct table_format){.style = TABLE_PARAGRAPH, .no_header = true});
+	cleanup_free char *q =
+	    render(t, (struct table_format){.style = TABLE_PARAGRAPH, .no_header = true});
 	assert_string_equal(q, "Type:  S\n\nType:  S\n");
 
 	json_t *j = table_row_to_json(t, 1, true);
@@ -187,16 +188,11 @@ static void test_paragraph(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_aligned),
-		cmocka_unit_test(test_quiet),
-		cmocka_unit_test(test_delimited),
-		cmocka_unit_test(test_delimiter),
-		cmocka_unit_test(test_select),
-		cmocka_unit_test(test_select_errors),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_json_bad_utf8),
-		cmocka_unit_test(test_paragraph),
+	    cmocka_unit_test(test_aligned),       cmocka_unit_test(test_quiet),
+	    cmocka_unit_test(test_delimited),     cmocka_unit_test(test_delimiter),
+	    cmocka_unit_test(test_select),        cmocka_unit_test(test_select_errors),
+	    cmocka_unit_test(test_empty),         cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_json_bad_utf8), cmocka_unit_test(test_paragraph),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

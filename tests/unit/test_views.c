@@ -12,8 +12,8 @@
 
 #define EQ "=================================================================\n"
 
-static void set(struct wpar_spec *s, enum wpar_stanza_kind k, size_t i,
-		const char *attr, const char *value)
+static void set(struct wpar_spec *s, enum wpar_stanza_kind k, size_t i, const char *attr,
+		const char *value)
 {
 	wpar_error_t err = NULL;
 	if (wpar_spec_set(s, k, i, attr, value, &err) < 0)
@@ -27,8 +27,8 @@ static struct wpar_spec *system_spec(const char *name)
 	return s;
 }
 
-static char *render_view(enum wpar_view v, const struct wpar_view_subject *w,
-			 unsigned flags, struct table_format fmt)
+static char *render_view(enum wpar_view v, const struct wpar_view_subject *w, unsigned flags,
+			 struct table_format fmt)
 {
 	cleanup_table struct table *t = wpar_view_table(v);
 	wpar_view_add(v, w, flags, t);
@@ -49,9 +49,9 @@ static void test_summary(void **state)
 
 	cleanup_table struct table *t = wpar_view_table(WPAR_VIEW_SUMMARY);
 	struct wpar_view_subject w[] = {
-		{"w1", a, WPAR_DEFINED},
-		{"database2", b, WPAR_ACTIVE},
-		{"app", c, WPAR_ACTIVE},
+	    {"w1", a, WPAR_DEFINED},
+	    {"database2", b, WPAR_ACTIVE},
+	    {"app", c, WPAR_ACTIVE},
 	};
 	for (size_t i = 0; i < 3; i++)
 		wpar_view_add(WPAR_VIEW_SUMMARY, &w[i], 0, t);
@@ -59,13 +59,12 @@ static void test_summary(void **state)
 	struct strbuf sb = {0};
 	table_render(t, &(struct table_format){.style = TABLE_ALIGNED}, &sb);
 	cleanup_free char *s = strbuf_steal(&sb);
-	assert_string_equal(
-		s,
-		"Name       State  Type  Hostname         Directory       RootVG WPAR\n"
-		"--------------------------------------------------------------------\n"
-		"w1         D      S     w1               /wpars/w1       no\n"
-		"database2  A      S     db2.example.com  /srv/wpars/db2  yes\n"
-		"app        A      A     app              /               no\n");
+	assert_string_equal(s,
+			    "Name       State  Type  Hostname         Directory       RootVG WPAR\n"
+			    "--------------------------------------------------------------------\n"
+			    "w1         D      S     w1               /wpars/w1       no\n"
+			    "database2  A      S     db2.example.com  /srv/wpars/db2  yes\n"
+			    "app        A      A     app              /               no\n");
 
 	table_render(t, &(struct table_format){.style = TABLE_DELIMITED}, &sb);
 	cleanup_free char *c1 = strbuf_steal(&sb);
@@ -76,17 +75,13 @@ static void test_summary(void **state)
 
 	wpar_error_t err = NULL;
 	assert_int_equal(table_select(t, "name,directory", &err), 0);
-	table_render(t,
-		     &(struct table_format){.style = TABLE_DELIMITED,
-					    .delim = '|',
-					    .no_header = true},
-		     &sb);
+	table_render(
+	    t, &(struct table_format){.style = TABLE_DELIMITED, .delim = '|', .no_header = true},
+	    &sb);
 	cleanup_free char *c2 = strbuf_steal(&sb);
 	assert_string_equal(c2, "w1|/wpars/w1\ndatabase2|/srv/wpars/db2\napp|/\n");
 
-	table_render(t,
-		     &(struct table_format){.style = TABLE_ALIGNED, .no_header = true},
-		     &sb);
+	table_render(t, &(struct table_format){.style = TABLE_ALIGNED, .no_header = true}, &sb);
 	cleanup_free char *q = strbuf_steal(&sb);
 	assert_string_equal(q, "w1         /wpars/w1\n"
 			       "database2  /srv/wpars/db2\n"
@@ -107,12 +102,10 @@ static void test_general(void **state)
 	set(s, WPAR_ST_GENERAL, 0, "uuid", "FF8CADE2-5E98-11E0-8628-E2DC60002003");
 	set(s, WPAR_ST_GENERAL, 0, "script", "/etc/wpar/start.sh");
 	struct wpar_view_subject w = {"syswpar", s, WPAR_DEFINED};
-	cleanup_free char *out = render_view(
-		WPAR_VIEW_GENERAL, &w, 0,
-		(struct table_format){.style = TABLE_PARAGRAPH});
+	cleanup_free char *out =
+	    render_view(WPAR_VIEW_GENERAL, &w, 0, (struct table_format){.style = TABLE_PARAGRAPH});
 	assert_string_equal(out,
-			    EQ "syswpar - Defined\n" EQ
-			       "Type:                   S\n"
+			    EQ "syswpar - Defined\n" EQ "Type:                   S\n"
 			       "RootVG WPAR:            no\n"
 			       "Owner:                  root\n"
 			       "Hostname:               syswpar\n"
@@ -146,12 +139,10 @@ static void test_resources(void **state)
 	set(s, WPAR_ST_RESOURCES, 0, "totalProcesses", "unlimited");
 	set(s, WPAR_ST_RESOURCES, 0, "pct_pinMem", "30");
 	struct wpar_view_subject w = {"janel", s, WPAR_DEFINED};
-	cleanup_free char *out = render_view(
-		WPAR_VIEW_RESOURCES, &w, 0,
-		(struct table_format){.style = TABLE_PARAGRAPH});
+	cleanup_free char *out = render_view(WPAR_VIEW_RESOURCES, &w, 0,
+					     (struct table_format){.style = TABLE_PARAGRAPH});
 	assert_string_equal(out,
-			    EQ "janel - Defined\n" EQ
-			       "Active:                            yes\n"
+			    EQ "janel - Defined\n" EQ "Active:                            yes\n"
 			       "Resource Set:\n"
 			       "CPU Shares:                        15\n"
 			       "CPU Limits:                        10%-20%,30%\n"
@@ -175,9 +166,7 @@ static void test_resources(void **state)
 	cleanup_table struct table *t = wpar_view_table(WPAR_VIEW_RESOURCES);
 	wpar_view_add(WPAR_VIEW_RESOURCES, &w, WPAR_VIEW_DEFAULTS, t);
 	struct strbuf sb = {0};
-	table_render(t,
-		     &(struct table_format){.style = TABLE_DELIMITED, .no_header = true},
-		     &sb);
+	table_render(t, &(struct table_format){.style = TABLE_DELIMITED, .no_header = true}, &sb);
 	cleanup_free char *c = strbuf_steal(&sb);
 	assert_string_equal(c, "janel:Active:yes::15:10%-20%,30%:unlimited:"
 			       "0%-100%,100%:unlimited:unlimited:unlimited:"
@@ -200,21 +189,21 @@ static void test_network_routes(void **state)
 	set(s, WPAR_ST_ROUTE, i, "rtgateway", "172.16.20.1");
 	struct wpar_view_subject w = {"wpar1", s, WPAR_DEFINED};
 
-	cleanup_free char *n = render_view(WPAR_VIEW_NETWORK, &w, 0,
-					   (struct table_format){.style = TABLE_ALIGNED});
+	cleanup_free char *n =
+	    render_view(WPAR_VIEW_NETWORK, &w, 0, (struct table_format){.style = TABLE_ALIGNED});
 	assert_string_equal(n, "Name   Interface  Address(6)     Mask/Prefix    Broadcast\n"
 			       "-------------------------------------------------------------\n"
 			       "wpar1  en0        172.16.20.102  255.255.252.0  172.16.23.255\n"
 			       "wpar1  br0        fd00::10       64\n");
-	cleanup_free char *r = render_view(WPAR_VIEW_ROUTES, &w, 0,
-					   (struct table_format){.style = TABLE_ALIGNED});
+	cleanup_free char *r =
+	    render_view(WPAR_VIEW_ROUTES, &w, 0, (struct table_format){.style = TABLE_ALIGNED});
 	assert_string_equal(r, "Name   Destination  Gateway      Type  Interface\n"
 			       "------------------------------------------------\n"
 			       "wpar1  default      172.16.20.1\n");
 }
 
-static void add_mount(struct wpar_spec *s, const char *dir, const char *vfs,
-		      const char *dev, const char *opts)
+static void add_mount(struct wpar_spec *s, const char *dir, const char *vfs, const char *dev,
+		      const char *opts)
 {
 	size_t i = wpar_spec_append(s, WPAR_ST_MOUNT);
 	set(s, WPAR_ST_MOUNT, i, "directory", dir);
@@ -236,18 +225,17 @@ static void test_mounts_defaults(void **state)
 	add_mount(s, "/tmp", "directory", NULL, NULL);
 	add_mount(s, "/var", "directory", NULL, NULL);
 	struct wpar_view_subject w = {"syswpar", s, WPAR_DEFINED};
-	cleanup_free char *m = render_view(WPAR_VIEW_MOUNTS, &w, 0,
-					   (struct table_format){.style = TABLE_ALIGNED});
+	cleanup_free char *m =
+	    render_view(WPAR_VIEW_MOUNTS, &w, 0, (struct table_format){.style = TABLE_ALIGNED});
 	assert_string_equal(
-		m,
-		"Name     Mount Point          Device     Vfs        Nodename  Options\n"
-		"---------------------------------------------------------------------\n"
-		"syswpar  /wpars/syswpar       directory  directory\n"
-		"syswpar  /wpars/syswpar/home  directory  directory\n"
-		"syswpar  /wpars/syswpar/opt   /opt       namefs               ro\n"
-		"syswpar  /wpars/syswpar/tmp   directory  directory\n"
-		"syswpar  /wpars/syswpar/usr   /usr       namefs               ro\n"
-		"syswpar  /wpars/syswpar/var   directory  directory\n");
+	    m, "Name     Mount Point          Device     Vfs        Nodename  Options\n"
+	       "---------------------------------------------------------------------\n"
+	       "syswpar  /wpars/syswpar       directory  directory\n"
+	       "syswpar  /wpars/syswpar/home  directory  directory\n"
+	       "syswpar  /wpars/syswpar/opt   /opt       namefs               ro\n"
+	       "syswpar  /wpars/syswpar/tmp   directory  directory\n"
+	       "syswpar  /wpars/syswpar/usr   /usr       namefs               ro\n"
+	       "syswpar  /wpars/syswpar/var   directory  directory\n");
 }
 
 /* A bind source that has disappeared from the host must not make the
@@ -259,9 +247,9 @@ static void test_mounts_missing_source(void **state)
 	add_mount(s, "/", "directory", NULL, NULL);
 	add_mount(s, "/data", "namefs", "/nonexistent/wpar-test-source", "rw");
 	struct wpar_view_subject w = {"w2", s, WPAR_DEFINED};
-	cleanup_free char *m = render_view(
-		WPAR_VIEW_MOUNTS, &w, 0,
-		(struct table_format){.style = TABLE_DELIMITED, .no_header = true});
+	cleanup_free char *m =
+	    render_view(WPAR_VIEW_MOUNTS, &w, 0,
+			(struct table_format){.style = TABLE_DELIMITED, .no_header = true});
 	assert_string_equal(m, "w2:/srv/w2:directory:directory::\n"
 			       "w2:/srv/w2/data:/nonexistent/wpar-test-source:namefs::rw\n");
 }
@@ -278,9 +266,9 @@ static void test_mounts_image_nfs(void **state)
 	set(s, WPAR_ST_MOUNT, i, "size", "64M");
 	set(s, WPAR_ST_MOUNT, 0, "host", "nfsres1");
 	struct wpar_view_subject w = {"nfswpar1", s, WPAR_DEFINED};
-	cleanup_free char *m = render_view(
-		WPAR_VIEW_MOUNTS, &w, 0,
-		(struct table_format){.style = TABLE_DELIMITED, .no_header = true});
+	cleanup_free char *m =
+	    render_view(WPAR_VIEW_MOUNTS, &w, 0,
+			(struct table_format){.style = TABLE_DELIMITED, .no_header = true});
 	assert_string_equal(m, "nfswpar1:/wpars/nfswpar1:/shared1/nfswpar1:nfs:"
 			       "nfsres1:bg,intr\n"
 			       "nfswpar1:/wpars/nfswpar1/home:/var/lib/wpar/wpars/"
@@ -295,9 +283,9 @@ static void test_mounts_refused_plan(void **state)
 	add_mount(s, "/var", "directory", NULL, NULL);
 	add_mount(s, "/var", "tmpfs", NULL, "size=1m");
 	struct wpar_view_subject w = {"w3", s, WPAR_DEFINED};
-	cleanup_free char *m = render_view(
-		WPAR_VIEW_MOUNTS, &w, 0,
-		(struct table_format){.style = TABLE_DELIMITED, .no_header = true});
+	cleanup_free char *m =
+	    render_view(WPAR_VIEW_MOUNTS, &w, 0,
+			(struct table_format){.style = TABLE_DELIMITED, .no_header = true});
 	assert_string_equal(m, "w3:/wpars/w3:directory:directory::\n"
 			       "w3:/wpars/w3/var:directory:directory::\n"
 			       "w3:/wpars/w3/var:tmpfs:tmpfs::size=1m\n");
@@ -320,15 +308,15 @@ static void test_devices_extensions(void **state)
 	set(s, WPAR_ST_EXTENSION, i, "kext", "ALL");
 	set(s, WPAR_ST_EXTENSION, i, "local", "yes");
 	struct wpar_view_subject w = {"wpar11", s, WPAR_DEFINED};
-	cleanup_free char *d = render_view(WPAR_VIEW_DEVICES, &w, 0,
-					   (struct table_format){.style = TABLE_ALIGNED});
+	cleanup_free char *d =
+	    render_view(WPAR_VIEW_DEVICES, &w, 0, (struct table_format){.style = TABLE_ALIGNED});
 	assert_string_equal(d, "Name    Device Name  Type    Virtual Device  RootVG  Status\n"
 			       "--------------------------------------------------------------\n"
 			       "wpar11  /dev/sdb     disk                    yes     ALLOCATED\n"
 			       "wpar11  /dev/null    pseudo                          ALLOCATED\n");
 	w.state = WPAR_ACTIVE;
-	cleanup_free char *x = render_view(WPAR_VIEW_EXTENSIONS, &w, 0,
-					   (struct table_format){.style = TABLE_ALIGNED});
+	cleanup_free char *x =
+	    render_view(WPAR_VIEW_EXTENSIONS, &w, 0, (struct table_format){.style = TABLE_ALIGNED});
 	assert_string_equal(x, "Name    Extension Name  Local  Major  Status\n"
 			       "----------------------------------------------\n"
 			       "wpar11  ALL             yes    no     EXPORTED\n");
@@ -346,78 +334,75 @@ static void test_long(void **state)
 	struct strbuf sb = {0};
 	wpar_view_render_long(&w, 0, &sb);
 	cleanup_free char *out = strbuf_steal(&sb);
-	assert_string_equal(out,
-			    EQ "w1 - Defined\n" EQ
-			       "GENERAL\n"
-			       "Type:                   S\n"
-			       "RootVG WPAR:            no\n"
-			       "Owner:                  root\n"
-			       "Hostname:               w1\n"
-			       "WPAR-Specific Routing:  no\n"
-			       "Virtual IP WPAR:\n"
-			       "Directory:              /wpars/w1\n"
-			       "Start/Stop Script:\n"
-			       "Auto Start:             no\n"
-			       "Private /usr:           no\n"
-			       "Checkpointable:         no\n"
-			       "Application:\n"
-			       "OStype:                 0\n"
-			       "UUID:\n"
-			       "\n"
-			       "NETWORK\n"
-			       "Interface  Address(6)  Mask/Prefix    Broadcast\n"
-			       "------------------------------------------------\n"
-			       "en0        10.0.0.5    255.255.255.0  10.0.0.255\n"
-			       "\n"
-			       "USER-SPECIFIED ROUTES\n"
-			       "Destination  Gateway  Type  Interface\n"
-			       "-------------------------------------\n"
-			       "\n"
-			       "FILE SYSTEMS\n"
-			       "Mount Point  Device     Vfs        Nodename  Options\n"
-			       "----------------------------------------------------\n"
-			       "/wpars/w1    directory  directory\n"
-			       "\n"
-			       "RESOURCE CONTROLS\n"
-			       "Active:                            yes\n"
-			       "Resource Set:\n"
-			       "CPU Shares:\n"
-			       "CPU Limits:\n"
-			       "Memory Shares:\n"
-			       "Memory Limits:\n"
-			       "Per-Process Virtual Memory Limit:  unlimited\n"
-			       "Total Virtual Memory Limit:        unlimited\n"
-			       "Total Processes:\n"
-			       "Total Threads:\n"
-			       "Total PTYs:\n"
-			       "Total Large Pages:\n"
-			       "Max Message Queue IDs:\n"
-			       "Max Semaphore IDs:\n"
-			       "Max Shared Memory IDs:\n"
-			       "Max Pinned Memory:\n"
-			       "\n"
-			       "SECURITY SETTINGS\n"
-			       "Privileges:     PV_NET_CNTL,PV_FS_MOUNT\n"
-			       "Security File:\n"
-			       "\n"
-			       "DEVICE EXPORTS\n"
-			       "Device Name  Type  Virtual Device  RootVG  Status\n"
-			       "-------------------------------------------------\n");
+	assert_string_equal(out, EQ "w1 - Defined\n" EQ "GENERAL\n"
+				    "Type:                   S\n"
+				    "RootVG WPAR:            no\n"
+				    "Owner:                  root\n"
+				    "Hostname:               w1\n"
+				    "WPAR-Specific Routing:  no\n"
+				    "Virtual IP WPAR:\n"
+				    "Directory:              /wpars/w1\n"
+				    "Start/Stop Script:\n"
+				    "Auto Start:             no\n"
+				    "Private /usr:           no\n"
+				    "Checkpointable:         no\n"
+				    "Application:\n"
+				    "OStype:                 0\n"
+				    "UUID:\n"
+				    "\n"
+				    "NETWORK\n"
+				    "Interface  Address(6)  Mask/Prefix    Broadcast\n"
+				    "------------------------------------------------\n"
+				    "en0        10.0.0.5    255.255.255.0  10.0.0.255\n"
+				    "\n"
+				    "USER-SPECIFIED ROUTES\n"
+				    "Destination  Gateway  Type  Interface\n"
+				    "-------------------------------------\n"
+				    "\n"
+				    "FILE SYSTEMS\n"
+				    "Mount Point  Device     Vfs        Nodename  Options\n"
+				    "----------------------------------------------------\n"
+				    "/wpars/w1    directory  directory\n"
+				    "\n"
+				    "RESOURCE CONTROLS\n"
+				    "Active:                            yes\n"
+				    "Resource Set:\n"
+				    "CPU Shares:\n"
+				    "CPU Limits:\n"
+				    "Memory Shares:\n"
+				    "Memory Limits:\n"
+				    "Per-Process Virtual Memory Limit:  unlimited\n"
+				    "Total Virtual Memory Limit:        unlimited\n"
+				    "Total Processes:\n"
+				    "Total Threads:\n"
+				    "Total PTYs:\n"
+				    "Total Large Pages:\n"
+				    "Max Message Queue IDs:\n"
+				    "Max Semaphore IDs:\n"
+				    "Max Shared Memory IDs:\n"
+				    "Max Pinned Memory:\n"
+				    "\n"
+				    "SECURITY SETTINGS\n"
+				    "Privileges:     PV_NET_CNTL,PV_FS_MOUNT\n"
+				    "Security File:\n"
+				    "\n"
+				    "DEVICE EXPORTS\n"
+				    "Device Name  Type  Virtual Device  RootVG  Status\n"
+				    "-------------------------------------------------\n");
 
 	json_t *j = wpar_view_long_json(&w, 0);
 	assert_string_equal(json_string_value(json_object_get(j, "state")), "Defined");
 	json_t *net = json_object_get(j, "network");
 	assert_int_equal(json_array_size(net), 1);
 	assert_null(json_object_get(json_array_get(net, 0), "name"));
-	assert_string_equal(json_string_value(json_object_get(
-				    json_array_get(net, 0), "broadcast")),
+	assert_string_equal(json_string_value(json_object_get(json_array_get(net, 0), "broadcast")),
 			    "10.0.0.255");
 	json_t *gen = json_object_get(j, "general");
 	assert_null(json_object_get(gen, "name"));
 	assert_string_equal(json_string_value(json_object_get(gen, "type")), "S");
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(j, "security"), "privileges")),
-			    "PV_NET_CNTL,PV_FS_MOUNT");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "security"), "privileges")),
+	    "PV_NET_CNTL,PV_FS_MOUNT");
 	json_decref(j);
 }
 
@@ -427,16 +412,16 @@ int main(void)
 	unsetenv("WPAR_BASEDIR");
 	unsetenv("WPAR_STATEDIR");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_summary),
-		cmocka_unit_test(test_general),
-		cmocka_unit_test(test_resources),
-		cmocka_unit_test(test_network_routes),
-		cmocka_unit_test(test_mounts_defaults),
-		cmocka_unit_test(test_mounts_missing_source),
-		cmocka_unit_test(test_mounts_image_nfs),
-		cmocka_unit_test(test_mounts_refused_plan),
-		cmocka_unit_test(test_devices_extensions),
-		cmocka_unit_test(test_long),
+	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_general),
+	    cmocka_unit_test(test_resources),
+	    cmocka_unit_test(test_network_routes),
+	    cmocka_unit_test(test_mounts_defaults),
+	    cmocka_unit_test(test_mounts_missing_source),
+	    cmocka_unit_test(test_mounts_image_nfs),
+	    cmocka_unit_test(test_mounts_refused_plan),
+	    cmocka_unit_test(test_devices_extensions),
+	    cmocka_unit_test(test_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
