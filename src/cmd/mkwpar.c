@@ -157,8 +157,13 @@ static int apply_flag(struct wpar_spec *spec, const struct wpar_opt *o, size_t *
 		return wpar_spec_add_words(spec, WPAR_ST_SECURITY, flagname, o->words, o->n_words,
 					   err);
 	case 'D':
-		return wpar_spec_add_words(spec, WPAR_ST_DEVICE, flagname, o->words, o->n_words,
-					   err);
+		if (wpar_spec_add_words(spec, WPAR_ST_DEVICE, flagname, o->words, o->n_words, err) <
+		    0)
+			return -1;
+		/* A device given as the rootvg makes a rootvg WPAR (AIX). */
+		if (wpar_spec_flag(spec->devices[spec->n_devices - 1].rootvg))
+			return set_general(spec, "rootvgwpar", "yes", 'D', err);
+		return 0;
 	case 'X':
 		return wpar_spec_add_words(spec, WPAR_ST_EXTENSION, flagname, o->words, o->n_words,
 					   err);
