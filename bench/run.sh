@@ -5,7 +5,8 @@
 # ratios.  Run as root from the repository: bench/run.sh [iterations]
 #
 # Cases:
-#   create  mkwpar -n X (shared system WPAR)   vs  lxc-create -t busybox
+#   create  mkwpar -n X (shared system WPAR)   vs  lxc-create -t busybox,
+#           and vs cp -a /etc (the file-system floor of a fresh /etc)
 #   remove  rmwpar X                            vs  lxc-destroy
 #   list    lswpar over 1000 defined WPARs      vs  lxc-ls -f over 1000 containers
 #           (also lswpar -c and lswpar -L over the same set)
@@ -57,6 +58,10 @@ echo "bench: $N interleaved iterations of create/remove"
 for i in $(seq 1 "$N"); do
 	timeit mkwpar mkwpar -n b$i
 	timeit lxc-create lxc-create -P "$LXCP" -n c$i -t busybox
+	# The floor on this disk: copying the host's /etc, which mkwpar's
+	# fresh identity starts from.
+	timeit cp-etc cp -a /etc "$T/etc-copy-$i"
+	timeit rm-etc rm -rf "$T/etc-copy-$i"
 	timeit rmwpar rmwpar b$i
 	timeit lxc-destroy lxc-destroy -P "$LXCP" -n c$i
 done
@@ -88,7 +93,9 @@ row() { # label wpar-key peer-key
 	printf '%-44s %12s %12s %8s\n' "$1" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"
 }
 row "create: mkwpar vs lxc-create -t busybox" mkwpar lxc-create
+row "create: mkwpar vs cp -a /etc (floor)" mkwpar cp-etc
 row "remove: rmwpar vs lxc-destroy" rmwpar lxc-destroy
+row "remove: rmwpar vs rm -rf of an /etc copy" rmwpar rm-etc
 row "list $LIST_N: lswpar vs lxc-ls -f" lswpar lxc-ls
 row "list $LIST_N: lswpar -c vs lxc-ls -f" lswpar-c lxc-ls
 row "list $LIST_N: lswpar -L vs lxc-ls -f" lswpar-L lxc-ls
