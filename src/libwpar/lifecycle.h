@@ -90,3 +90,27 @@ struct wpar_change {
 };
 
 int wpar_change(const char *name, const struct wpar_change *change, wpar_error_t *err);
+
+/* startwpar's work: spawn the monitor and wait until the WPAR's init
+ * runs. */
+struct wpar_start_opts {
+	bool verbose;
+	bool maintenance; /* -m: no boot script (and, later, no network) */
+	FILE *progress;
+};
+int wpar_start(const char *name, const struct wpar_start_opts *opts, wpar_error_t *err);
+
+/* stopwpar's work: an orderly stop through the WPAR's init, a sweep after
+ * the timeout; with force, recovery of a Broken WPAR. */
+struct wpar_stop_opts {
+	long timeout; /* seconds; -1: wait as long as it takes (-N) */
+	bool force;
+	bool verbose;
+	FILE *progress;
+};
+int wpar_stop(const char *name, const struct wpar_stop_opts *opts, wpar_error_t *err);
+
+/* Where the project's helper programs are (wpar-monitor, wpar-init):
+ * $WPAR_LIBEXECDIR, the directory of the running command, the build
+ * tree's src/init, then the installed libexec directory. */
+char *wpar_helper_path(const char *prog);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "paths.h"
+#include "runtime.h"
 #include "store.h"
 #include "util.h"
 
@@ -64,6 +65,8 @@ int wpar_state_read(const char *name, struct wpar_state_record *rec, wpar_error_
 			rec->pid = (pid_t)atoi(v);
 		else if (strcmp(line, "reason") == 0)
 			snprintf(rec->reason, sizeof(rec->reason), "%s", v);
+		else if (strcmp(line, "boot_id") == 0)
+			snprintf(rec->boot_id, sizeof(rec->boot_id), "%s", v);
 	}
 	return 0;
 }
@@ -81,6 +84,8 @@ int wpar_state_write(const char *name, const struct wpar_state_record *rec, wpar
 	if (rec->pid)
 		strbuf_printf(&sb, "pid=%d\n", (int)rec->pid);
 	/* The first line only: a newline in a reason could forge a key. */
+	if (rec->boot_id[0])
+		strbuf_printf(&sb, "boot_id=%s\n", rec->boot_id);
 	if (rec->reason[0])
 		strbuf_printf(&sb, "reason=%.*s\n", (int)strcspn(rec->reason, "\n"), rec->reason);
 	int r = write_file_atomic(path, sb.buf, sb.len, 0644, err);
@@ -96,6 +101,12 @@ int wpar_state_set(const char *name, enum wpar_state state, const char *op, wpar
 	return wpar_state_write(name, &rec, err);
 }
 
+static bool is_running_state(enum wpar_state s)
+{
+	return s == WPAR_ACTIVE || s == WPAR_LOADED || s == WPAR_FROZEN || s == WPAR_PAUSED ||
+	       s == WPAR_MOVING;
+}
+
 static enum wpar_state effective(const char *name, struct wpar_state_record *rec, bool we_hold_lock)
 {
 	struct wpar_state_record local;
@@ -108,6 +119,20 @@ static enum wpar_state effective(const char *name, struct wpar_state_record *rec
 			snprintf(rec->reason, sizeof(rec->reason),
 				 "the %s operation was interrupted", rec->op[0] ? rec->op : "last");
 		return WPAR_BROKEN;
+	}
+	if (is_running_state(rec->state)) {
+		char now[40];
+		/* A record from an earlier boot describes nothing that exists:
+		 * the host went down with the WPAR. */
+		if (rec->boot_id[0] && wpar_boot_id(now) == 0 && strcmp(now, rec->boot_id) != 0) {
+			rec->state = WPAR_DEFINED;
+			return WPAR_DEFINED;
+		}
+		if (!wpar_monitor_alive(name)) {
+			snprintf(rec->reason, sizeof(rec->reason),
+				 "its monitor (cor_%s) is gone; stopwpar -F cleans up", name);
+			return WPAR_BROKEN;
+		}
 	}
 	return rec->state;
 }

@@ -26,7 +26,8 @@ struct wpar_state_record {
 	enum wpar_state state;
 	char op[32];      /* what the T state is doing: "create", "start", ... */
 	pid_t pid;        /* the command that wrote the record */
-	char reason[256]; /* why a WPAR is Broken */
+	char reason[256]; /* why a WPAR is Broken, or how it last ended */
+	char boot_id[40]; /* the host boot a running state belongs to */
 };
 
 const char *wpar_state_word(enum wpar_state state); /* "Defined", ... */

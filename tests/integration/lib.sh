@@ -14,6 +14,8 @@ new_env() {
 	export WPAR_RUNDIR=$T/run/wpar
 	export WPAR_BASEDIR=$T/wpars
 	export WPAR_LOGDIR=$T/var/log/wpar
+	# The tests' WPARs get cgroups in a subtree of their own.
+	export WPAR_CGROUP_PARENT=wpar-test-$(basename "$T")
 	export PATH=$WPAR_BIN:$PATH
 	unset WPAR_FAULT
 }
@@ -38,13 +40,22 @@ release_host_objects() {
 }
 
 cleanup() {
-	[ -n "${T:-}" ] && [ -d "$T" ] || return 0
+	local rc=$?
+	set +e # cleaning up goes on past failures; the test's status stays
+	[ -n "${T:-}" ] && [ -d "$T" ] || return $rc
 	local n
 	for n in $(ls "$WPAR_CONFDIR" 2>/dev/null | sed -n 's/\.cf$//p'); do
+		stopwpar -F "$n" >/dev/null 2>&1
 		rmwpar -F "$n" >/dev/null 2>&1
 	done
 	release_host_objects
+	local g
+	for g in /sys/fs/cgroup/*/"$WPAR_CGROUP_PARENT" /sys/fs/cgroup/"$WPAR_CGROUP_PARENT"; do
+		[ -d "$g" ] || continue
+		find "$g" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
 	rm -rf --one-file-system "$T"
+	return $rc
 }
 
 fail() {
@@ -88,4 +99,39 @@ snapshot() {
 		done
 	} 2>/dev/null
 	return 0
+}
+
+# The host pid of a running WPAR's init.
+init_pid() {
+	sed -n 's/^init_pid=//p' "$WPAR_RUNDIR/$1/info" 2>/dev/null
+}
+
+# Runs a command inside a running WPAR (all its namespaces, its root).
+inside() {
+	local w=$1
+	shift
+	nsenter -t "$(init_pid "$w")" -m -u -i -n -p -r -w -- "$@"
+}
+
+wait_state() { # wpar state [seconds]
+	local i
+	for i in $(seq 1 $((${3:-10} * 10))); do
+		[ "$(lswpar -c -q -a state "$1" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "$1 did not reach state $2 (is $(lswpar -c -q -a state "$1" 2>&1))"
+}
+
+# Nothing of a stopped WPAR may remain on the host.
+assert_released() { # wpar
+	[ ! -e "$WPAR_RUNDIR/$1/info" ] || fail "runtime record of $1 left"
+	local g
+	for g in /sys/fs/cgroup/*/"$WPAR_CGROUP_PARENT/$1" /sys/fs/cgroup/"$WPAR_CGROUP_PARENT/$1"; do
+		[ ! -d "$g" ] || fail "cgroup $g left"
+	done
+	if awk -v r="$WPAR_BASEDIR/$1" 'index($5, r) == 1' /proc/self/mountinfo | grep -q .; then
+		fail "mounts of $1 left on the host"
+	fi
+	if pgrep -f "^cor_$1 " >/dev/null; then fail "monitor of $1 left"; fi
+	true
 }

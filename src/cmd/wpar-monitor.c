@@ -1,0 +1,31 @@
+/* wpar-monitor: the per-WPAR monitor process (cor_<name>), started by
+ * startwpar; not for people to run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor.h"
+
+int main(int argc, char **argv)
+{
+	struct wpar_monitor_opts o = {.status_fd = -1};
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			o.name = argv[++i];
+		else if (strcmp(argv[i], "--status-fd") == 0 && i + 1 < argc)
+			o.status_fd = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--init") == 0 && i + 1 < argc)
+			o.init_path = argv[++i];
+		else if (strcmp(argv[i], "--maintenance") == 0)
+			o.maintenance = true;
+		else {
+			fprintf(stderr, "wpar-monitor: unexpected argument %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (o.name == NULL || o.init_path == NULL) {
+		fprintf(stderr, "wpar-monitor: started by startwpar only\n");
+		return 2;
+	}
+	return wpar_monitor_run(&o);
+}

@@ -1,0 +1,81 @@
+/* Control groups of WPARs, on cgroup v2 (unified) and cgroup v1 alike,
+ * chosen at run time.  Every WPAR gets one group in the project's own
+ * subtree (never the host's layout): <hierarchy>/<parent>/<name>, where
+ * <parent> is "wpar" (WPAR_CGROUP_PARENT overrides it, for tests) and the
+ * hierarchy root is /sys/fs/cgroup (WPAR_CGROUP_ROOT overrides it, for the
+ * tests that use a fake cgroup v2 tree).  The hierarchies are the cgroup
+ * mounts that /proc/self/mountinfo shows at or below that root.
+ *
+ * v2: the root is a cgroup2 mount (or, for a fake root, a directory with
+ * cgroup.controllers).  The project's levels get +cpu +cpuset +io +memory
+ * +pids in cgroup.subtree_control where the level above offers them; the
+ * host root's own subtree_control is never written.
+ *
+ * v1 (and hybrid): the group is created in every mounted v1 hierarchy
+ * (cpu, cpuacct, cpuset, memory, pids, freezer, devices, blkio, the named
+ * systemd one, ...) and, on a hybrid host, also in the cgroup2 tree
+ * mounted below the root (/sys/fs/cgroup/unified), which has no
+ * controllers there but gives cgroup.kill and a reliable "populated" flag;
+ * WPAR_CGROUP_UNIFIED=no leaves that tree alone.
+ *
+ * The environment is read on every create, open and detect. */
+#ifndef WPAR_CGROUP_H
+#define WPAR_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct wpar_cgroup;
+
+enum wpar_cgroup_mode { WPAR_CGROUP_V1, WPAR_CGROUP_V2 };
+/* The mode of this host (v2 when no cgroup hierarchy is found at all). */
+enum wpar_cgroup_mode wpar_cgroup_detect(void);
+
+/* Creates (or reuses, empty) the WPAR's group; EBUSY, naming the
+ * processes, when an existing group still has some. */
+int wpar_cgroup_create(const char *name, struct wpar_cgroup **out, wpar_error_t *err);
+/* Opens an existing group; ENOENT when there is none. */
+int wpar_cgroup_open(const char *name, struct wpar_cgroup **out, wpar_error_t *err);
+void wpar_cgroup_free(struct wpar_cgroup *cg);
+
+/* Moves a process into the group, in every hierarchy. */
+int wpar_cgroup_attach(struct wpar_cgroup *cg, pid_t pid, wpar_error_t *err);
+
+/* The processes in the group and in the groups below it, sorted (all
+ * hierarchies agree; the unified one, else the freezer, is read). */
+int wpar_cgroup_pids(struct wpar_cgroup *cg, pid_t **pids, size_t *n, wpar_error_t *err);
+
+/* Freezes or thaws the group and waits until the kernel says it is done:
+ * v1 freezer.state FROZEN/THAWED, else v2 cgroup.freeze and the "frozen"
+ * key of cgroup.events.  A freeze that does not finish (a process in
+ * uninterruptible sleep) is undone and fails with ETIMEDOUT. */
+int wpar_cgroup_freeze(struct wpar_cgroup *cg, bool frozen, wpar_error_t *err);
+
+/* Kills everything in the group: cgroup.kill where the kernel has it,
+ * otherwise freeze, SIGKILL every process, thaw (a group frozen by the v1
+ * freezer is thawed after cgroup.kill too, or nothing would die); then
+ * waits up to `timeout_ms` for the group to empty.  Fails naming the processes that
+ * are left (e.g. stuck in uninterruptible sleep). */
+int wpar_cgroup_kill_all(struct wpar_cgroup *cg, int timeout_ms, wpar_error_t *err);
+
+/* Removes the group (groups below it first) from every hierarchy; fails
+ * with EBUSY (naming the processes) while it is populated.  The parent
+ * level is left: other WPARs use it. */
+int wpar_cgroup_destroy(struct wpar_cgroup *cg, wpar_error_t *err);
+
+/* The cgroup.procs file of the group in every hierarchy it exists in: a
+ * process outside the monitor (clogin) joins the WPAR by writing its pid
+ * into each.  NULL-terminated; free with wpar_cgroup_procs_files_free. */
+char **wpar_cgroup_procs_files(struct wpar_cgroup *cg);
+void wpar_cgroup_procs_files_free(char **files);
+
+/* The directory of the group in the hierarchy holding `controller`
+ * ("memory", "pids", "cpu", "freezer", ...), where its limits are written;
+ * NULL, "" or "unified" ask for the cgroup2 group.  On v2 every controller
+ * is in the one group, provided the levels above enabled it (ENOENT
+ * otherwise: the host root's subtree_control is not forced). */
+int wpar_cgroup_path(struct wpar_cgroup *cg, const char *controller, char **out, wpar_error_t *err);
+
+#endif

@@ -1,0 +1,488 @@
+/* The monitor: creates the WPAR, holds its console, serves stop requests,
+ * reaps its init, restarts it on reboot, and cleans up when it halts. */
+#include "monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "lifecycle.h"
+#include "paths.h"
+#include "rootfs.h"
+#include "runtime.h"
+#include "spawn.h"
+#include "state.h"
+#include "store.h"
+#include "util.h"
+
+#define MAX_CLIENTS 8
+#define CLEANUP_KILL_MS 5000
+
+struct monitor {
+	const struct wpar_monitor_opts *o;
+	const char *name;
+	struct wpar_spec *spec;
+	struct wpar_fs_plan *plan;
+	struct wpar_cgroup *cg;
+	int lock_fd, sig_fd, listen_fd, console_master, console_slave, log_fd, init_fd;
+	int status_fd; /* to startwpar until the WPAR is up */
+	pid_t init_pid;
+	char console_path[64];
+	int clients[MAX_CLIENTS]; /* stop requests waiting for the end */
+	size_t n_clients;
+	bool stopping;
+	long long deadline_ms; /* -1: none */
+	bool swept;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void status_line(struct monitor *m, const char *kind, const char *text)
+{
+	if (m->status_fd < 0)
+		return;
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s %s\n", kind, text);
+	if (write(m->status_fd, line, (size_t)n) < 0) {
+		/* startwpar went away; the WPAR goes on without it */
+		close(m->status_fd);
+		m->status_fd = -1;
+	}
+}
+
+static void client_line(struct monitor *m, const char *kind, const char *text)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s %s", kind, text);
+	for (size_t i = 0; i < m->n_clients; i++)
+		if (send(m->clients[i], line, (size_t)n, MSG_NOSIGNAL) < 0) {
+			/* the stopwpar that asked is gone; the stop goes on */
+		}
+}
+
+static void console_log(struct monitor *m, const char *text)
+{
+	if (m->log_fd >= 0) {
+		dprintf(m->log_fd, "[monitor] %s\n", text);
+	}
+}
+
+static void spawn_progress(void *data, const char *line)
+{
+	int fd = *(int *)data;
+	char buf[600];
+	int n = snprintf(buf, sizeof(buf), "msg %s", line);
+	if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) < 0) {
+		/* the monitor reports the missing exec anyway */
+	}
+}
+
+static int open_console(struct monitor *m, wpar_error_t *err)
+{
+	m->console_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m->console_master < 0 || grantpt(m->console_master) < 0 ||
+	    unlockpt(m->console_master) < 0)
+		return wpar_error_errno(err, "cannot allocate the console pty");
+	char *slave = ptsname(m->console_master);
+	if (slave)
+		snprintf(m->console_path, sizeof(m->console_path), "%s", slave);
+	m->console_slave = slave ? open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+	if (m->console_slave < 0)
+		return wpar_error_errno(err, "cannot open the console pty");
+	fcntl(m->console_master, F_SETFL, O_NONBLOCK);
+	cleanup_free char *dir = xasprintf("%s/%s", wpar_paths()->logdir, m->name);
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	cleanup_free char *log = xasprintf("%s/console.log", dir);
+	m->log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (m->log_fd < 0)
+		return wpar_error_errno(err, "cannot open %s", log);
+	return 0;
+}
+
+static int open_control(struct monitor *m, wpar_error_t *err)
+{
+	cleanup_free char *path = wpar_runtime_path(m->name, "monitor.sock");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return wpar_error_input(err, "%s: path too long for a socket", path);
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	m->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (m->listen_fd < 0 || bind(m->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(path, 0600) < 0 || listen(m->listen_fd, 8) < 0)
+		return wpar_error_errno(err, "cannot listen on %s", path);
+	return 0;
+}
+
+/* One instance of the WPAR: clone its PID 1, wait until it has exec'd. */
+static int start_instance(struct monitor *m, wpar_error_t *err)
+{
+	int sp[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return wpar_error_errno(err, "socketpair");
+	pid_t pid = (pid_t)syscall(SYS_clone, WPAR_SPAWN_CLONE_FLAGS | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return wpar_error_errno(err, "cannot create the WPAR's namespaces");
+	}
+	if (pid == 0) {
+		close(sp[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		struct wpar_spawn s = {
+			.spec = m->spec,
+			.plan = m->plan,
+			.console_fd = m->console_slave,
+			.console_path = m->console_path,
+			.init_exec_fd = m->init_fd,
+			.system_init = m->spec->general.init &&
+				       strcmp(m->spec->general.init, "system") == 0,
+			.maintenance = m->o->maintenance,
+			.sync_fd = sp[1],
+			.progress = spawn_progress,
+			.progress_data = &sp[1],
+		};
+		wpar_error_t cerr = NULL;
+		wpar_spawn_child(&s, &cerr);
+		char buf[1024];
+		int n = snprintf(buf, sizeof(buf), "err %s", cerr ? cerr->msg : "unknown error");
+		if (send(sp[1], buf, (size_t)n, MSG_NOSIGNAL) < 0) {
+			/* nothing more to do */
+		}
+		_exit(1);
+	}
+	close(sp[1]);
+	int r = 0;
+	if (wpar_cgroup_attach(m->cg, pid, err) < 0 || write(sp[0], "g", 1) != 1) {
+		r = -1;
+		if (err && *err == NULL)
+			wpar_error_errno(err, "cannot release the WPAR's init");
+	}
+	for (char buf[1024]; r == 0;) {
+		ssize_t n = recv(sp[0], buf, sizeof(buf) - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* closed at exec: init runs */
+		buf[n] = '\0';
+		if (strncmp(buf, "msg ", 4) == 0) {
+			status_line(m, "msg", buf + 4);
+			continue;
+		}
+		r = wpar_error_input(err, "%s", strncmp(buf, "err ", 4) == 0 ? buf + 4 : buf);
+	}
+	close(sp[0]);
+	if (r < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	m->init_pid = pid;
+	return 0;
+}
+
+static int record_running(struct monitor *m, wpar_error_t *err)
+{
+	struct wpar_runtime_info info = {.monitor_pid = getpid(), .init_pid = m->init_pid,
+					 .started = (long long)time(NULL)};
+	wpar_boot_id(info.boot_id);
+	snprintf(info.root, sizeof(info.root), "%s", m->spec->general.directory);
+	snprintf(info.init, sizeof(info.init), "%s",
+		 m->spec->general.init ? m->spec->general.init : "wpar");
+	if (wpar_runtime_write(m->name, &info, err) < 0)
+		return -1;
+	struct wpar_state_record rec = {.state = WPAR_ACTIVE, .pid = getpid()};
+	snprintf(rec.boot_id, sizeof(rec.boot_id), "%s", info.boot_id);
+	return wpar_state_write(m->name, &rec, err);
+}
+
+static void run_user_script(struct monitor *m, const char *action)
+{
+	const char *script = m->spec->general.script;
+	if (script == NULL)
+		return;
+	wpar_error_t e = NULL;
+	int rc = wpar_run_script(script, m->name, m->spec->general.directory, action, &e);
+	char line[600];
+	snprintf(line, sizeof(line), "user script %s %s: %s%d", script, action,
+		 e ? e->msg : "exit status ", e ? 0 : rc);
+	if (e || rc != 0)
+		console_log(m, line);
+	wpar_error_release(&e);
+}
+
+/* After init is gone: nothing of the WPAR may remain. */
+static int cleanup_instance(struct monitor *m, wpar_error_t *err)
+{
+	if (wpar_cgroup_kill_all(m->cg, CLEANUP_KILL_MS, err) < 0)
+		return -1;
+	m->init_pid = 0;
+	return 0;
+}
+
+static void send_stop_signal(struct monitor *m)
+{
+	bool system = m->spec->general.init && strcmp(m->spec->general.init, "system") == 0;
+	/* systemd halts on SIGRTMIN+3; the project's init on SIGTERM. */
+	kill(m->init_pid, system ? SIGRTMIN + 3 : SIGTERM);
+}
+
+static void begin_stop(struct monitor *m, long timeout_s, bool force)
+{
+	if (m->init_pid <= 0)
+		return;
+	if (force) {
+		m->deadline_ms = now_ms();
+	} else if (!m->stopping) {
+		send_stop_signal(m);
+		m->deadline_ms = timeout_s < 0 ? -1 : now_ms() + timeout_s * 1000LL;
+	}
+	m->stopping = true;
+}
+
+static void sweep(struct monitor *m)
+{
+	client_line(m, "msg", "Shutting down all workload partition processes.");
+	console_log(m, "stop timeout: killing every process of the WPAR");
+	wpar_error_t e = NULL;
+	if (wpar_cgroup_kill_all(m->cg, CLEANUP_KILL_MS, &e) < 0) {
+		console_log(m, e->msg);
+		wpar_error_release(&e);
+	}
+	m->swept = true;
+}
+
+static void handle_client(struct monitor *m)
+{
+	int c = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return;
+	char buf[256];
+	ssize_t n = recv(c, buf, sizeof(buf) - 1, 0);
+	if (n <= 0) {
+		close(c);
+		return;
+	}
+	buf[n] = '\0';
+	long timeout = 600;
+	int force = 0;
+	if (strncmp(buf, "status", 6) == 0) {
+		char reply[64];
+		int k = snprintf(reply, sizeof(reply), "ok %d", (int)m->init_pid);
+		send(c, reply, (size_t)k, MSG_NOSIGNAL);
+		close(c);
+		return;
+	}
+	if (sscanf(buf, "stop %ld %d", &timeout, &force) < 1 || m->n_clients == MAX_CLIENTS) {
+		send(c, "err bad request", 15, MSG_NOSIGNAL);
+		close(c);
+		return;
+	}
+	m->clients[m->n_clients++] = c;
+	begin_stop(m, timeout, force != 0);
+}
+
+static void drain_console(struct monitor *m)
+{
+	char buf[4096];
+	for (;;) {
+		ssize_t n = read(m->console_master, buf, sizeof(buf));
+		if (n <= 0)
+			return;
+		if (m->log_fd >= 0 && write(m->log_fd, buf, (size_t)n) < 0) {
+			/* a full log must not stop the WPAR */
+		}
+	}
+}
+
+/* init ended: reboot, halt, or an end nobody asked for. */
+static bool init_ended(struct monitor *m, int status)
+{
+	bool reboot = (WIFEXITED(status) && WEXITSTATUS(status) == WPAR_INIT_EXIT_REBOOT) ||
+		      (WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP);
+	char line[128];
+	if (WIFEXITED(status))
+		snprintf(line, sizeof(line), "init exited with status %d", WEXITSTATUS(status));
+	else
+		snprintf(line, sizeof(line), "init ended by signal %d", WTERMSIG(status));
+	console_log(m, line);
+	return reboot && !m->stopping;
+}
+
+static int finish(struct monitor *m, int status_code)
+{
+	wpar_error_t e = NULL;
+	client_line(m, "msg", "Unmounting all workload partition file systems.");
+	int rc = 0;
+	if (cleanup_instance(m, &e) < 0 || wpar_cgroup_destroy(m->cg, &e) < 0) {
+		struct wpar_state_record rec = {.state = WPAR_BROKEN, .pid = getpid()};
+		snprintf(rec.reason, sizeof(rec.reason), "%s", e->msg);
+		wpar_state_write(m->name, &rec, NULL);
+		client_line(m, "err", e->msg);
+		console_log(m, e->msg);
+		wpar_error_release(&e);
+		rc = 2;
+	} else {
+		struct wpar_state_record rec = {.state = WPAR_DEFINED, .pid = getpid()};
+		if (status_code != 0)
+			snprintf(rec.reason, sizeof(rec.reason),
+				 "last stop: init ended unexpectedly");
+		wpar_state_write(m->name, &rec, NULL);
+		wpar_runtime_remove(m->name, NULL);
+		client_line(m, "ok", "stopped");
+	}
+	run_user_script(m, "stop");
+	for (size_t i = 0; i < m->n_clients; i++)
+		close(m->clients[i]);
+	return rc;
+}
+
+static int event_loop(struct monitor *m)
+{
+	for (;;) {
+		struct pollfd p[3] = {{m->sig_fd, POLLIN, 0},
+				      {m->listen_fd, POLLIN, 0},
+				      {m->console_master, POLLIN, 0}};
+		int timeout = -1;
+		if (m->stopping && m->deadline_ms >= 0 && !m->swept) {
+			long long left = m->deadline_ms - now_ms();
+			timeout = left < 0 ? 0 : (int)left;
+		}
+		int n = poll(p, 3, timeout);
+		if (n < 0 && errno != EINTR)
+			return 1;
+		if (m->stopping && m->deadline_ms >= 0 && !m->swept && now_ms() >= m->deadline_ms)
+			sweep(m);
+		if (p[2].revents & POLLIN)
+			drain_console(m);
+		if (p[1].revents & POLLIN)
+			handle_client(m);
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		if (read(m->sig_fd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP) {
+			begin_stop(m, 60, false);
+			continue;
+		}
+		int status;
+		pid_t pid;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid != m->init_pid)
+				continue;
+			drain_console(m);
+			if (!init_ended(m, status))
+				return finish(m, m->stopping ? 0 : 1);
+			/* A reboot from inside: same configuration, new instance. */
+			wpar_error_t e = NULL;
+			wpar_state_set(m->name, WPAR_TRANSITIONAL, "reboot", NULL);
+			if (cleanup_instance(m, &e) < 0 || start_instance(m, &e) < 0 ||
+			    record_running(m, &e) < 0) {
+				console_log(m, e->msg);
+				wpar_error_release(&e);
+				return finish(m, 1);
+			}
+		}
+	}
+}
+
+static int setup(struct monitor *m, wpar_error_t *err)
+{
+	cleanup_free char *dir = wpar_runtime_dir(m->name);
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	cleanup_free char *lock = wpar_runtime_path(m->name, "monitor.lock");
+	m->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (m->lock_fd < 0 || flock(m->lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return wpar_error_errno(err, "another monitor runs workload partition %s", m->name);
+	if (wpar_store_load(m->name, &m->spec, err) < 0 ||
+	    wpar_fs_plan_build(m->spec, &m->plan, err) < 0)
+		return -1;
+	bool system = m->spec->general.init && strcmp(m->spec->general.init, "system") == 0;
+	if (!system) {
+		m->init_fd = open(m->o->init_path, O_PATH | O_CLOEXEC);
+		if (m->init_fd < 0)
+			return wpar_error_errno(err, "cannot open the WPAR init %s", m->o->init_path);
+	}
+	if (wpar_cgroup_create(m->name, &m->cg, err) < 0 || open_console(m, err) < 0 ||
+	    open_control(m, err) < 0)
+		return -1;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	m->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (m->sig_fd < 0)
+		return wpar_error_errno(err, "signalfd");
+	return 0;
+}
+
+int wpar_monitor_run(const struct wpar_monitor_opts *o)
+{
+	struct monitor m = {.o = o,
+			    .name = o->name,
+			    .lock_fd = -1,
+			    .sig_fd = -1,
+			    .listen_fd = -1,
+			    .console_master = -1,
+			    .console_slave = -1,
+			    .log_fd = -1,
+			    .init_fd = -1,
+			    .status_fd = o->status_fd,
+			    .deadline_ms = -1};
+	/* Restored process trees (checkpoint/restart) are re-parented here. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* ps shows the AIX subsystem name (argv[0] is "cor_<name>" too). */
+	char comm[16];
+	snprintf(comm, sizeof(comm), "cor_%s", o->name);
+	prctl(PR_SET_NAME, comm);
+	wpar_error_t err = NULL;
+	if (setup(&m, &err) < 0 || start_instance(&m, &err) < 0 || record_running(&m, &err) < 0) {
+		status_line(&m, "err", err->msg);
+		wpar_error_release(&err);
+		if (m.init_pid > 0)
+			cleanup_instance(&m, NULL);
+		if (m.cg) {
+			wpar_cgroup_kill_all(m.cg, CLEANUP_KILL_MS, NULL);
+			wpar_cgroup_destroy(m.cg, NULL);
+		}
+		wpar_runtime_remove(m.name, NULL);
+		return 1;
+	}
+	char line[64];
+	snprintf(line, sizeof(line), "%d", (int)getpid());
+	status_line(&m, "ok", line);
+	if (m.status_fd >= 0)
+		close(m.status_fd);
+	m.status_fd = -1;
+	run_user_script(&m, "start");
+	return event_loop(&m);
+}

@@ -1,0 +1,39 @@
+/* Building the inside of a system WPAR: what the monitor's cloned child
+ * does, as PID 1 of the new PID namespace, between clone and exec of the
+ * WPAR's init.  In order: mounts of the WPAR's file systems (in its own
+ * mount namespace, so the host never sees them and they vanish with it),
+ * a private /dev, pivot_root, /proc and a read-only /sys, host name,
+ * loopback, confinement, exec. */
+#ifndef WPAR_SPAWN_H
+#define WPAR_SPAWN_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "rootfs.h"
+#include "spec.h"
+
+struct wpar_spawn {
+	const struct wpar_spec *spec;
+	const struct wpar_fs_plan *plan;
+	int console_fd;   /* pty slave: init's stdio and /dev/console */
+	const char *console_path; /* its name on the host, /dev/pts/N */
+	int init_exec_fd; /* the project's init (static binary), or -1 */
+	bool system_init; /* exec the WPAR's own /sbin/init instead */
+	bool maintenance; /* startwpar -m */
+	int sync_fd;      /* to the monitor; close-on-exec */
+	/* Progress lines for startwpar -v ("Mounting /wpars/w1/var"). */
+	void (*progress)(void *data, const char *line);
+	void *progress_data;
+};
+
+/* Never returns on success.  On failure the error is for the monitor to
+ * report; the child then exits. */
+int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err);
+
+/* Namespaces of a system WPAR (the cgroup namespace is entered by the
+ * child itself, once the monitor has put it into the WPAR's cgroup). */
+#define WPAR_SPAWN_CLONE_FLAGS                                                                     \
+	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
+
+#endif
