@@ -125,7 +125,7 @@ static int build_change(const struct wpar_cmdline *cl, struct wpar_change *c, wp
 		}
 		any = true;
 	}
-	if (!any && !wpar_cmdline_has(cl, 'P'))
+	if (!any && !wpar_cmdline_has(cl, 'P') && c->init == NULL)
 		return wpar_error_input(err, "nothing to change");
 	return 0;
 }
@@ -137,6 +137,13 @@ int main(int argc, char **argv)
 	struct wpar_change c = {0};
 	cleanup_free char *hash = NULL;
 	int status = 1;
+	bool init_missing;
+	cleanup_free char *init = wpar_cmdline_take_long(&argc, argv, "init", &init_missing);
+	if (init_missing) {
+		fprintf(stderr, "chwpar: --init needs \"wpar\" or \"system\"\n");
+		return 1;
+	}
+	c.init = init;
 	if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), false, &cl, &err) < 0) {
 		wpar_error_report("chwpar", &err);
 		fputs(usage, stderr);

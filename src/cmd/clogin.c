@@ -32,9 +32,10 @@ static const struct wpar_optdef options[] = {
 };
 
 /* After the session ended, output still in flight is relayed until the
- * session side has been quiet this long (a background process may hold
- * the pty or a pipe open for ever). */
+ * session side has been quiet this long, and for at most DRAIN_MAX_MS (a
+ * background process may hold the pty or a pipe open for ever). */
 #define DRAIN_QUIET_MS 200
+#define DRAIN_MAX_MS   2000
 /* After SIGTERM or SIGHUP with a pty: how long the hung-up session has to
  * end before clogin leaves without its status. */
 #define HANGUP_WAIT_MS 2000
@@ -58,6 +59,7 @@ struct relay {
 	struct chan ch[3];
 	size_t n;
 	bool ended, lost;
+	long long ended_at;
 	int wstatus;
 	int hangup_sig;
 	long long hangup_deadline;
@@ -110,7 +112,10 @@ static void chan_write(struct chan *c)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
+		/* The session stopped reading: stop taking the user's input.
+		 * Output is still read (and dropped), or the session blocks. */
 		c->dead = true;
+		c->eof |= !c->output;
 		c->len = c->off = 0;
 		return;
 	}
@@ -188,10 +193,13 @@ static void run_relay(struct relay *r)
 		if (r->ended && outputs_done(r))
 			return;
 		int timeout = -1;
-		if (r->ended)
+		long long deadline = r->hangup_sig ? r->hangup_deadline : 0;
+		if (r->ended) {
 			timeout = DRAIN_QUIET_MS;
-		if (r->hangup_sig) {
-			long long left = r->hangup_deadline - now_ms();
+			deadline = r->ended_at + DRAIN_MAX_MS;
+		}
+		if (deadline) {
+			long long left = deadline - now_ms();
 			if (left <= 0)
 				return;
 			timeout = timeout < 0 || left < timeout ? (int)left : timeout;
@@ -203,7 +211,8 @@ static void run_relay(struct relay *r)
 		int ev_at = -1;
 		if (!r->ended) {
 			ev_at = (int)n;
-			p[n++] = (struct pollfd){.fd = wpar_session_event_fd(r->s), .events = POLLIN};
+			p[n++] =
+			    (struct pollfd){.fd = wpar_session_event_fd(r->s), .events = POLLIN};
 		}
 		for (size_t i = 0; i < r->n; i++) {
 			struct chan *c = &r->ch[i];
@@ -234,9 +243,11 @@ static void run_relay(struct relay *r)
 			int s = wpar_session_poll(r->s, &r->wstatus, &err);
 			if (s < 0) {
 				wpar_error_report(prog, &err);
-				r->lost = r->ended = true;
-			} else if (s > 0) {
+				r->lost = true;
+			}
+			if (s != 0) {
 				r->ended = true;
+				r->ended_at = now_ms();
 			}
 		}
 		for (size_t i = 0; i < r->n; i++) {
@@ -287,10 +298,11 @@ static int run(const char *name, const char *user, char **cmd, const sigset_t *s
 	    .lang = getenv("LANG"),
 	    .prog = prog,
 	};
-	int child_end[3] = {-1, -1, -1};
+	int child_end[3] = {-1, -1, -1}, stdio[3] = {0, 1, 2};
 	wpar_error_t err = NULL;
 	int status = 1;
-	if (!pty && pipe_terminals(r, req.stdio, child_end) < 0) {
+	req.stdio = stdio;
+	if (!pty && pipe_terminals(r, stdio, child_end) < 0) {
 		perror("clogin: pipe");
 		goto out;
 	}
@@ -308,7 +320,8 @@ static int run(const char *name, const char *user, char **cmd, const sigset_t *s
 		tcsetattr(r->master, TCSANOW, &saved_tty);
 		copy_winsize(r->master);
 		r->ch[r->n++] = (struct chan){.from = STDIN_FILENO, .to = r->master};
-		r->ch[r->n++] = (struct chan){.from = r->master, .to = STDOUT_FILENO, .output = true};
+		r->ch[r->n++] =
+		    (struct chan){.from = r->master, .to = STDOUT_FILENO, .output = true};
 		struct termios raw = saved_tty;
 		cfmakeraw(&raw);
 		raw.c_cc[VMIN] = 1;

@@ -255,6 +255,12 @@ static int start_after_create(const char *name)
 static int run(int argc, char **argv, wpar_error_t *err)
 {
 	struct wpar_cmdline cl = {0};
+	/* --init wpar|system: the project's init (default) or the WPAR's own
+	 * /sbin/init. */
+	bool init_missing;
+	cleanup_free char *init = wpar_cmdline_take_long(&argc, argv, "init", &init_missing);
+	if (init_missing)
+		return wpar_error_input(err, "--init needs \"wpar\" or \"system\"");
 	if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), false, &cl, err) < 0) {
 		fputs(usage, stderr);
 		return -1;
@@ -280,6 +286,10 @@ static int run(int argc, char **argv, wpar_error_t *err)
 	for (size_t i = 0; i < cl.n_opts; i++)
 		if (apply_flag(spec, &cl.opts[i], &n_base_mounts, err) < 0)
 			goto out;
+	if (init && wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "init", init, err) < 0) {
+		wpar_error_prefix(err, "--init");
+		goto out;
+	}
 	const struct wpar_opt *p = wpar_cmdline_last(&cl, 'p');
 	if (p && apply_preserve(spec, p, err) < 0)
 		goto out;

@@ -9,9 +9,9 @@
 static const char usage[] = "Usage: startwpar [-a] [-F] [-m] [-v] wparName ...\n";
 
 static const struct wpar_optdef options[] = {
-	{'a', WPAR_OPT_FLAG, NULL}, {'F', WPAR_OPT_FLAG, NULL}, {'m', WPAR_OPT_FLAG, NULL},
-	{'v', WPAR_OPT_FLAG, NULL}, {'1', WPAR_OPT_FLAG, NULL}, {'I', WPAR_OPT_FLAG, NULL},
-	{'N', WPAR_OPT_FLAG, NULL},
+    {'a', WPAR_OPT_FLAG, NULL}, {'F', WPAR_OPT_FLAG, NULL}, {'m', WPAR_OPT_FLAG, NULL},
+    {'v', WPAR_OPT_FLAG, NULL}, {'1', WPAR_OPT_FLAG, NULL}, {'I', WPAR_OPT_FLAG, NULL},
+    {'N', WPAR_OPT_FLAG, NULL},
 };
 
 int main(int argc, char **argv)
@@ -40,9 +40,9 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	struct wpar_start_opts o = {
-		.verbose = wpar_cmdline_has(&cl, 'v'),
-		.maintenance = wpar_cmdline_has(&cl, 'm'),
-		.progress = stdout,
+	    .verbose = wpar_cmdline_has(&cl, 'v'),
+	    .maintenance = wpar_cmdline_has(&cl, 'm'),
+	    .progress = stdout,
 	};
 	for (size_t i = 0; i < cl.n_operands; i++)
 		if (wpar_start(cl.operands[i], &o, &err) < 0)

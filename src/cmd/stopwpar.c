@@ -7,12 +7,11 @@
 #include "lifecycle.h"
 #include "util.h"
 
-static const char usage[] =
-	"Usage: stopwpar [-h | -F] [-r] [-t seconds | -N] [-v] wparName ...\n";
+static const char usage[] = "Usage: stopwpar [-h | -F] [-r] [-t seconds | -N] [-v] wparName ...\n";
 
 static const struct wpar_optdef options[] = {
-	{'h', WPAR_OPT_FLAG, NULL}, {'F', WPAR_OPT_FLAG, NULL}, {'r', WPAR_OPT_FLAG, NULL},
-	{'t', WPAR_OPT_ARG, NULL},  {'N', WPAR_OPT_FLAG, NULL}, {'v', WPAR_OPT_FLAG, NULL},
+    {'h', WPAR_OPT_FLAG, NULL}, {'F', WPAR_OPT_FLAG, NULL}, {'r', WPAR_OPT_FLAG, NULL},
+    {'t', WPAR_OPT_ARG, NULL},  {'N', WPAR_OPT_FLAG, NULL}, {'v', WPAR_OPT_FLAG, NULL},
 };
 
 /* Shared with rebootwpar, which is stopwpar -r under another name. */
@@ -29,10 +28,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct wpar_stop_opts o = {
-		.timeout = wpar_cmdline_has(&cl, 'h') ? 60 : 600,
-		.force = wpar_cmdline_has(&cl, 'F'),
-		.verbose = wpar_cmdline_has(&cl, 'v'),
-		.progress = stdout,
+	    .timeout = wpar_cmdline_has(&cl, 'h') ? 60 : 600,
+	    .force = wpar_cmdline_has(&cl, 'F'),
+	    .verbose = wpar_cmdline_has(&cl, 'v'),
+	    .progress = stdout,
 	};
 	const struct wpar_opt *t = wpar_cmdline_last(&cl, 't');
 	if (cl.n_operands == 0 || (wpar_cmdline_has(&cl, 'h') && o.force) ||

@@ -33,8 +33,8 @@ static int start_all(void)
 			status = wpar_error_report("wpar-autostart", &err);
 			continue;
 		}
-		bool autostart = wpar_spec_flag(spec->general.autostart) &&
-				 wpar_spec_type(spec) == WPAR_SYSTEM;
+		bool autostart =
+		    wpar_spec_flag(spec->general.autostart) && wpar_spec_type(spec) == WPAR_SYSTEM;
 		wpar_spec_free(spec);
 		if (!autostart || wpar_state_effective(names[i], NULL) != WPAR_DEFINED)
 			continue;
@@ -65,19 +65,18 @@ static int stop_all(void)
 		fflush(NULL);
 		pids[i] = fork();
 		if (pids[i] == 0) {
-			struct wpar_stop_opts o = {.timeout = timeout,
-						   .force = s == WPAR_BROKEN,
-						   .progress = stdout};
+			struct wpar_stop_opts o = {
+			    .timeout = timeout, .force = s == WPAR_BROKEN, .progress = stdout};
 			_exit(wpar_stop(names[i], &o, &err) < 0
-				      ? wpar_error_report("wpar-autostart", &err)
-				      : 0);
+				  ? wpar_error_report("wpar-autostart", &err)
+				  : 0);
 		}
 	}
 	int status = 0;
 	for (size_t i = 0; i < n; i++) {
 		int st;
-		if (pids[i] > 0 && (waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) ||
-				    WEXITSTATUS(st) != 0))
+		if (pids[i] > 0 &&
+		    (waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0))
 			status = 1;
 	}
 	free(pids);

@@ -16,22 +16,28 @@
  *   SIGTERM, SIGINT, SIGPWR, SIGRTMIN+3, SIGRTMIN+4   orderly halt, exit 0
  *   SIGRTMIN+5                                        orderly reboot, exit 2
  *   init_request runlevel '0' / '6' on /run/initctl   halt (0) / reboot (2)
- *   the same request again during a shutdown          skip to the next phase
+ *   any such request while shutting down              hurry: next phase
  *   SIGUSR1                                           re-create /run/initctl
  *   SIGHUP                                            ignored
  *   reboot(2) from inside (reboot -f): the kernel kills init, which the
  *   monitor sees as killed by SIGHUP (reboot) or SIGINT (halt, power off).
- * Environment: WPAR_NAME, WPAR_MAINTENANCE=1, WPAR_SHUTDOWN_TIMEOUT (s,
- * default 10), WPAR_KILL_GRACE (s, default 5).
+ * The first request decides halt or reboot.  A shutdown takes at most
+ * WPAR_SHUTDOWN_TIMEOUT (rc.shutdown) + WPAR_KILL_GRACE (SIGTERM) + 5 s
+ * (SIGKILL) and a sync.  Environment: WPAR_NAME, WPAR_MAINTENANCE=1,
+ * WPAR_SHUTDOWN_TIMEOUT (s, default 10), WPAR_KILL_GRACE (s, default 5).
+ * Init gives up the console as controlling terminal, so that a ^C typed on
+ * it never reaches init.  The kernel drops a signal that reaches the
+ * WPAR's init before it has set up its signalfd unless it was blocked
+ * across exec: the monitor should block the signals above before it execs.
  *
  * Run by anything but PID 1 with a runlevel argument ("wpar-init 0"), it is
  * a telinit: it writes the request to /run/initctl and exits. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,13 +78,14 @@ static struct {
 	enum phase phase;
 	long long deadline; /* ms on CLOCK_MONOTONIC; of the current phase */
 	int shutdown_timeout, kill_grace;
+	int poll_ms; /* how often a shutdown phase looks for the others' end */
 	sigset_t handled;
 } init = {.sigfd = -1, .ctlfd = -1};
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* One line on the console (fd 2).  Dropped rather than blocking when the
- * console is full: nobody reading it must never stop the WPAR's init. */
+/* One line on the console (fd 2), dropped rather than blocking when the
+ * console is full: a console nobody reads must never stop the WPAR's init. */
 static void say(const char *fmt, ...)
 {
 	char line[512];
@@ -214,6 +221,9 @@ static void start_phase(enum phase phase, long long duration_ms)
 {
 	init.phase = phase;
 	init.deadline = now_ms() + duration_ms;
+	/* Most WPARs are empty within a millisecond of the signal: look
+	 * soon, then less and less often. */
+	init.poll_ms = 1;
 	switch (phase) {
 	case RUNNING:
 		break;
@@ -228,7 +238,7 @@ static void start_phase(enum phase phase, long long duration_ms)
 		kill(-1, SIGCONT);
 		break;
 	case KILLING:
-		say("processes still running after %d s; killing them", init.kill_grace);
+		say("killing the processes left (SIGKILL)");
 		kill(-1, SIGKILL);
 		break;
 	}
@@ -245,9 +255,11 @@ static void request(enum action action, const char *from)
 		start_phase(SHUTDOWN_SCRIPT_RUNS, init.shutdown_timeout * 1000LL);
 		break;
 	case SHUTDOWN_SCRIPT_RUNS:
+		say("shutdown hurried by %s", from);
 		start_phase(TERMINATING, init.kill_grace * 1000LL);
 		break;
 	case TERMINATING:
+		say("shutdown hurried by %s", from);
 		start_phase(KILLING, 5000);
 		break;
 	case KILLING:
@@ -267,12 +279,26 @@ static void read_signals(void)
 		int sig = (int)si.ssi_signo;
 		if (sig == SIGCHLD)
 			continue; /* reaped after every wake-up */
-		if (sig == SIGUSR1)
+		if (sig == SIGUSR1) {
 			open_initctl();
-		else if (sig == SIGRTMIN + 5)
-			request(REBOOT, "signal");
+			continue;
+		}
+		char from[96];
+		const char *name = sig == SIGTERM  ? "SIGTERM"
+				   : sig == SIGINT ? "SIGINT"
+				   : sig == SIGPWR ? "SIGPWR"
+						   : NULL;
+		char rt[16];
+		if (name == NULL) {
+			snprintf(rt, sizeof(rt), "SIGRTMIN+%d", sig - SIGRTMIN);
+			name = rt;
+		}
+		/* A sender outside the WPAR's PID namespace shows as pid 0. */
+		if (si.ssi_pid == 0)
+			snprintf(from, sizeof(from), "%s from the global environment", name);
 		else
-			request(HALT, "signal");
+			snprintf(from, sizeof(from), "%s from process %u", name, si.ssi_pid);
+		request(sig == SIGRTMIN + 5 ? REBOOT : HALT, from);
 	}
 }
 
@@ -353,8 +379,11 @@ static int poll_timeout(void)
 		left = 0;
 	/* Processes that joined the WPAR from outside (clogin) are not
 	 * init's children: their end raises no SIGCHLD, so look often. */
-	if (init.phase != SHUTDOWN_SCRIPT_RUNS && left > 100)
-		left = 100;
+	if (init.phase != SHUTDOWN_SCRIPT_RUNS && left > init.poll_ms) {
+		left = init.poll_ms;
+		if (init.poll_ms < 100)
+			init.poll_ms *= 2;
+	}
 	return (int)left;
 }
 

@@ -651,6 +651,7 @@ int wpar_cgroup_kill_all(struct wpar_cgroup *cg, int timeout_ms, wpar_error_t *e
 	size_t nknown = 0, n = 0;
 	long long end = now_ms() + timeout_ms;
 	int r = 0;
+	int backoff = 1;
 	for (;;) {
 		free(pids);
 		pids = NULL;
@@ -682,7 +683,10 @@ int wpar_cgroup_kill_all(struct wpar_cgroup *cg, int timeout_ms, wpar_error_t *e
 				      cg->name);
 			break;
 		}
-		sleep_ms(POLL_MS);
+		/* Killed processes are usually gone within a millisecond. */
+		sleep_ms(backoff);
+		if (backoff < POLL_MS)
+			backoff *= 2;
 	}
 	free(pids);
 	free(known);

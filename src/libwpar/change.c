@@ -325,6 +325,8 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 		goto out;
 	if (c->uuid && wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "uuid", c->uuid, err) < 0)
 		goto out;
+	if (c->init && wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "init", c->init, err) < 0)
+		goto out;
 	if (c->new_uuid) {
 		free(spec->general.uuid);
 		spec->general.uuid = wpar_uuid_new();

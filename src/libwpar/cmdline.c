@@ -165,3 +165,31 @@ bool wpar_cmdline_has(const struct wpar_cmdline *cl, char flag)
 {
 	return wpar_cmdline_last(cl, flag) != NULL;
 }
+
+char *wpar_cmdline_take_long(int *argc, char **argv, const char *name, bool *missing)
+{
+	size_t len = strlen(name);
+	*missing = false;
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, len) != 0)
+			continue;
+		const char *rest = a + 2 + len;
+		int used = 1;
+		char *value = NULL;
+		if (*rest == '=')
+			value = xstrdup(rest + 1);
+		else if (*rest == '\0' && i + 1 < *argc)
+			value = xstrdup(argv[i + 1]), used = 2;
+		else if (*rest != '\0')
+			continue;
+		else
+			*missing = true;
+		memmove(&argv[i], &argv[i + used], (size_t)(*argc - i - used + 1) * sizeof(char *));
+		*argc -= used;
+		return value;
+	}
+	return NULL;
+}

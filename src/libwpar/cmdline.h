@@ -51,6 +51,11 @@ bool wpar_cmdline_has(const struct wpar_cmdline *cl, char flag);
 /* "attr=value", "attr+=value" or "attr-=value" with attr an identifier. */
 bool wpar_cmdline_is_attr_word(const char *word);
 
+/* Removes "--name=value" or "--name value" from argv (the project's own
+ * options beside AIX's letters, such as --init) and returns the value, or
+ * NULL when absent; *missing is set when the option has no value. */
+char *wpar_cmdline_take_long(int *argc, char **argv, const char *name, bool *missing);
+
 /* Accept functions for WPAR_OPT_OPTARG. */
 bool wpar_accept_not_option(const char *word);
 bool wpar_accept_uuid(const char *word);

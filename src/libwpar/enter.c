@@ -1,14 +1,13 @@
 /* Entering a running system WPAR; see enter.h for the process model. */
 #include "enter.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +35,6 @@
 
 #define ROOT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define USER_PATH "/usr/local/bin:/usr/bin:/bin"
-/* The account files of a WPAR are untrusted: bounded, never a FIFO. */
-#define MAX_ACCOUNT_FILE (16u << 20)
-#define MAX_GROUPS	 65536
 
 /* ---- helper <-> caller messages (SOCK_SEQPACKET, one struct each) ---- */
 
@@ -120,175 +116,6 @@ static int recv_msg(int sock, struct enter_msg *m, int *fd, int flags)
 	return 1;
 }
 
-/* ---- the WPAR's account files ---- */
-
-static bool valid_user_name(const char *u)
-{
-	size_t n = strlen(u);
-	return n > 0 && n < 256 && u[0] != '+' && u[0] != '-' && strpbrk(u, ":,\n") == NULL;
-}
-
-static bool parse_id(const char *s, uint32_t *out)
-{
-	if (!isdigit((unsigned char)s[0]))
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v >= UINT32_MAX) /* (uid_t)-1 is no id */
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-/* Splits a line into exactly n colon-separated fields. */
-static bool split_colons(char *line, char **f, int n)
-{
-	int i = 0;
-	for (char *p = line; i < n;) {
-		f[i++] = p;
-		char *c = strchr(p, ':');
-		if (c == NULL)
-			break;
-		*c = '\0';
-		p = c + 1;
-	}
-	return i == n && strchr(f[n - 1], ':') == NULL;
-}
-
-static void add_group(struct wpar_login_user *u, gid_t g)
-{
-	for (size_t i = 0; i < u->n_groups; i++)
-		if (u->groups[i] == g)
-			return;
-	if (u->n_groups >= MAX_GROUPS)
-		return;
-	u->groups = xrealloc(u->groups, (u->n_groups + 1) * sizeof(gid_t));
-	u->groups[u->n_groups++] = g;
-}
-
-static bool is_member(char *members, const char *user)
-{
-	char *save = NULL;
-	for (char *m = strtok_r(members, ",", &save); m; m = strtok_r(NULL, ",", &save))
-		if (strcmp(m, user) == 0)
-			return true;
-	return false;
-}
-
-int wpar_login_user_parse(const char *passwd, const char *group, const char *user,
-			  struct wpar_login_user *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->tty_gid = (gid_t)-1;
-	if (!valid_user_name(user))
-		return -1;
-	cleanup_free char *pw = xstrdup(passwd);
-	char *save = NULL;
-	for (char *l = strtok_r(pw, "\n", &save); l && !out->name; l = strtok_r(NULL, "\n", &save)) {
-		char *f[7];
-		uint32_t uid, gid;
-		if (l[0] == '#' || !split_colons(l, f, 7) || strcmp(f[0], user) != 0 ||
-		    !parse_id(f[2], &uid) || !parse_id(f[3], &gid))
-			continue;
-		out->uid = uid;
-		out->gid = gid;
-		out->name = xstrdup(f[0]);
-		out->home = xstrdup(f[5][0] ? f[5] : "/");
-		out->shell = xstrdup(f[6][0] ? f[6] : "/bin/sh");
-	}
-	if (out->name == NULL)
-		return -1;
-	add_group(out, out->gid);
-	cleanup_free char *gr = xstrdup(group ? group : "");
-	save = NULL;
-	for (char *l = strtok_r(gr, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char *f[4];
-		uint32_t gid;
-		if (l[0] == '#' || !split_colons(l, f, 4) || !parse_id(f[2], &gid))
-			continue;
-		if (strcmp(f[0], "tty") == 0 && out->tty_gid == (gid_t)-1)
-			out->tty_gid = gid;
-		if (is_member(f[3], user))
-			add_group(out, gid);
-	}
-	return 0;
-}
-
-void wpar_login_user_release(struct wpar_login_user *u)
-{
-	free(u->name);
-	free(u->home);
-	free(u->shell);
-	free(u->groups);
-	memset(u, 0, sizeof(*u));
-}
-
-/* Reads a file of the WPAR (the caller is inside its mount namespace):
- * no magic links (/proc/N/root would lead out), a regular file only. */
-static int read_wpar_file(const char *path, char **out, wpar_error_t *err)
-{
-	struct open_how how = {
-	    .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-	    .resolve = RESOLVE_NO_MAGICLINKS,
-	};
-	cleanup_close int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return wpar_error_errno(err, "cannot read %s", path);
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > MAX_ACCOUNT_FILE)
-		return wpar_error_input(err, "%s is not a regular file of sensible size", path);
-	size_t cap = (size_t)st.st_size, len = 0;
-	char *buf = xmalloc(cap + 1);
-	while (len < cap) {
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return wpar_error_errno(err, "cannot read %s", path);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	return 0;
-}
-
-static int lookup_user(const char *wpar, const char *user, struct wpar_login_user *u,
-		       wpar_error_t *err)
-{
-	const char *who = user ? user : "root";
-	bool root = strcmp(who, "root") == 0;
-	cleanup_free char *pw = NULL;
-	cleanup_free char *gr = NULL;
-	wpar_error_t perr = NULL;
-	if (read_wpar_file("/etc/passwd", &pw, &perr) < 0) {
-		if (!root) {
-			wpar_error_make(err, 0, "workload partition %s: %s", wpar, perr->msg);
-			wpar_error_release(&perr);
-			return -1;
-		}
-		wpar_error_release(&perr);
-	}
-	if (read_wpar_file("/etc/group", &gr, NULL) < 0)
-		gr = NULL;
-	if (pw && wpar_login_user_parse(pw, gr, who, u) == 0)
-		return 0;
-	if (root) {
-		/* A WPAR whose passwd lost root must still be repairable. */
-		*u = (struct wpar_login_user){.name = xstrdup("root"),
-					      .home = xstrdup("/root"),
-					      .shell = xstrdup("/bin/sh"),
-					      .tty_gid = (gid_t)-1};
-		add_group(u, 0);
-		return 0;
-	}
-	return wpar_error_input(err, "user %s does not exist in workload partition %s", who, wpar);
-}
-
 /* ---- the host side: which process to enter, and is it still that ---- */
 
 struct target {
@@ -313,12 +140,10 @@ static void target_release(struct target *t)
 static const struct {
 	const char *file;
 	int flag;
-	bool required;
 } namespaces[] = {
-    {"user", CLONE_NEWUSER, false}, {"mnt", CLONE_NEWNS, true},
-    {"uts", CLONE_NEWUTS, false},   {"ipc", CLONE_NEWIPC, false},
-    {"net", CLONE_NEWNET, false},   {"cgroup", CLONE_NEWCGROUP, false},
-    {"pid", CLONE_NEWPID, true},    {"time", CLONE_NEWTIME, false},
+    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"uts", CLONE_NEWUTS},
+    {"ipc", CLONE_NEWIPC},   {"net", CLONE_NEWNET},   {"cgroup", CLONE_NEWCGROUP},
+    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
 };
 
 /* The namespaces in which init differs from us; entering one we are
@@ -337,9 +162,6 @@ static int namespace_flags(int procdir, const char *name, int *flags, wpar_error
 			return wpar_error_errno(err, "cannot read the namespaces of %s", name);
 		if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
 			*flags |= namespaces[i].flag;
-		else if (namespaces[i].required)
-			return wpar_error_input(err, "the init of %s shares the host's %s namespace",
-						name, namespaces[i].file);
 	}
 	return 0;
 }
@@ -405,6 +227,9 @@ static int verify_init(const char *name, const struct wpar_runtime_info *info, s
 					"process %d is not the init of %s (its runtime record is "
 					"stale)",
 					(int)info->init_pid, name);
+	if (!(t->nsflags & CLONE_NEWNS))
+		return wpar_error_input(err, "the init of %s shares the host's mount namespace",
+					name);
 	if (!wpar_monitor_alive(name))
 		return wpar_error_input(err, "the monitor of %s (cor_%s) is gone", name, name);
 	return 0;
@@ -423,7 +248,8 @@ static int open_target(const char *name, struct target *t, wpar_error_t *err)
 	enum wpar_state st = wpar_state_effective(name, &rec);
 	if (st != WPAR_ACTIVE)
 		return wpar_error_input(
-		    err, "0960-254 Workload partition '%s' is not currently active (state: %s%s%s).",
+		    err,
+		    "0960-254 Workload partition '%s' is not currently active (state: %s%s%s).",
 		    name, wpar_state_word(st), st == WPAR_BROKEN && rec.reason[0] ? ": " : "",
 		    st == WPAR_BROKEN ? rec.reason : "");
 	if (geteuid() != 0)
@@ -456,11 +282,36 @@ static void __attribute__((noreturn)) helper_fail(const struct helper *h, wpar_e
 	_exit(1);
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* The helper keeps only what it needs: a descriptor of the caller (the
+ * writing end of a pipe it relays, say) held here would keep the
+ * session from seeing end of file. */
+static void close_other_fds(const struct helper *h)
+{
+	const int *io = h->req->stdio && !h->req->pty ? h->req->stdio : (const int[]){0, 1, 2};
+	int keep[] = {0,     1,       2,           io[0],        io[1],
+		      io[2], h->sock, h->t->pidfd, h->t->rootfd, h->t->procfd};
+	qsort(keep, ARRAY_SIZE(keep), sizeof(int), cmp_int);
+	int next = 0; /* lowest descriptor that may be closed */
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+		if (keep[i] > next)
+			syscall(SYS_close_range, next, keep[i] - 1, 0);
+		if (keep[i] >= next)
+			next = keep[i] + 1;
+	}
+	syscall(SYS_close_range, next, ~0U, 0);
+}
+
 static int enter_namespaces(const struct helper *h, wpar_error_t *err)
 {
 	/* The cgroup first: the WPAR's cgroup namespace hides the way back. */
 	if (wpar_cgroup_attach(h->t->cg, getpid(), err) < 0)
-		return wpar_error_prefix(err, "cannot join the cgroup of %s", h->name);
+		return -1;
+	close_other_fds(h);
 	if (setns(h->t->pidfd, h->t->nsflags) < 0)
 		return wpar_error_errno(err, "cannot enter the namespaces of %s", h->name);
 	/* setns put us at the root of the mount namespace; init's root is
@@ -480,7 +331,8 @@ static int open_pty(const struct helper *h, int *master, int *slave, wpar_error_
 	    .flags = O_PATH | O_CLOEXEC,
 	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	cleanup_close int path = (int)syscall(SYS_openat2, AT_FDCWD, "/dev/pts/ptmx", &how, sizeof(how));
+	cleanup_close int path =
+	    (int)syscall(SYS_openat2, AT_FDCWD, "/dev/pts/ptmx", &how, sizeof(how));
 	struct statfs fs;
 	if (path < 0 || fstatfs(path, &fs) < 0)
 		return wpar_error_errno(err, "cannot open /dev/pts/ptmx in %s", h->name);
@@ -519,7 +371,8 @@ static void __attribute__((noreturn)) die(const char *prog, int status, const ch
 static void show_motd(void)
 {
 	cleanup_free char *motd = NULL;
-	if (access(".hushlogin", F_OK) == 0 || read_wpar_file("/etc/motd", &motd, NULL) < 0)
+	if (access(".hushlogin", F_OK) == 0 ||
+	    wpar_read_inside("/etc/motd", 64 << 10, &motd, NULL) < 0)
 		return;
 	for (size_t len = strlen(motd), off = 0; off < len;) {
 		ssize_t n = write(STDOUT_FILENO, motd + off, len - off);
@@ -529,15 +382,14 @@ static void show_motd(void)
 	}
 }
 
-/* The session process: PID namespace of the WPAR, already confined. */
-static void __attribute__((noreturn)) session_main(const struct helper *h,
-						   const struct wpar_login_user *u, int slave)
+/* The session process, in the WPAR's PID namespace. */
+static void __attribute__((noreturn))
+session_main(const struct helper *h, const struct wpar_login_user *u, int slave)
 {
 	const struct wpar_enter_request *req = h->req;
 	const char *prog = req->prog ? req->prog : "clogin";
 	bool login = req->argv == NULL || req->argv[0] == NULL;
 	pid_t parent = getppid(); /* 0: the helper is outside our PID namespace */
-	close(h->sock);
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
@@ -549,7 +401,7 @@ static void __attribute__((noreturn)) session_main(const struct helper *h,
 		die(prog, 1, "setsid");
 	int fds[3];
 	for (int i = 0; i < 3; i++) {
-		int src = slave >= 0 ? slave : req->stdio[i] >= 0 ? req->stdio[i] : i;
+		int src = slave >= 0 ? slave : req->stdio ? req->stdio[i] : i;
 		fds[i] = fcntl(src, F_DUPFD_CLOEXEC, 3);
 	}
 	for (int i = 0; i < 3; i++)
@@ -559,12 +411,20 @@ static void __attribute__((noreturn)) session_main(const struct helper *h,
 		if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
 			die(prog, 1, "cannot take the pty as controlling terminal");
 		/* As login does: the terminal belongs to the user. */
-		if (fchown(STDIN_FILENO, u->uid, u->tty_gid) < 0 || fchmod(STDIN_FILENO, 0620) < 0) {
+		if (fchown(STDIN_FILENO, u->uid, u->tty_gid) < 0 ||
+		    fchmod(STDIN_FILENO, 0620) < 0) {
 			/* devpts' own owner and mode stay; not fatal */
 		}
 	}
 	/* Nothing of the host's reaches the WPAR but these three. */
-	syscall(SYS_close_range, 3, ~0U, 0);
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* Confined inside the WPAR's PID namespace, as init is, while still
+	 * root; nobody could attach before (the helper made us non-dumpable
+	 * and the WPAR has no CAP_SYS_PTRACE over the host's processes). */
+	wpar_error_t err = NULL;
+	if (wpar_confine_apply(h->t->spec, &err) < 0)
+		helper_fail(h, &err);
+	close(h->sock);
 	if (setgroups(u->n_groups, u->groups) < 0 || setgid(u->gid) < 0 || setuid(u->uid) < 0)
 		die(prog, 1, "cannot take the credentials of the user");
 	/* If the helper dies (clogin was killed), hang up like a lost line.
@@ -633,9 +493,14 @@ static void __attribute__((noreturn)) helper_main(const struct helper *h)
 	wpar_error_t err = NULL;
 	struct wpar_login_user u = {0};
 	int master = -1, slave = -1;
-	if (enter_namespaces(h, &err) < 0 || lookup_user(h->name, h->req->user, &u, &err) < 0 ||
+	if (enter_namespaces(h, &err) < 0 ||
+	    wpar_login_user_lookup(h->name, h->req->user, &u, &err) < 0 ||
 	    (h->req->pty && open_pty(h, &master, &slave, &err) < 0))
 		helper_fail(h, &err);
+	/* Host handles end here: the session process must never hold one. */
+	close(h->t->pidfd);
+	close(h->t->rootfd);
+	close(h->t->procfd);
 	if (master >= 0 && send_msg(h->sock, MSG_PTY, 0, NULL, master) < 0)
 		_exit(1);
 	if (master >= 0)
@@ -644,10 +509,6 @@ static void __attribute__((noreturn)) helper_main(const struct helper *h)
 	if (send_msg(h->sock, MSG_READY, 0, NULL, -1) < 0 || recv_msg(h->sock, &m, NULL, 0) <= 0 ||
 	    m.type != MSG_GO)
 		_exit(1);
-	/* Confined before the fork: the one process the WPAR can see (the
-	 * session) is confined from its first instruction. */
-	if (wpar_confine_apply(h->t->spec, &err) < 0)
-		helper_fail(h, &err);
 	pid_t pid = fork();
 	if (pid < 0) {
 		wpar_error_errno(&err, "cannot fork in %s", h->name);
@@ -662,8 +523,11 @@ static void __attribute__((noreturn)) helper_main(const struct helper *h)
 		int sig = sigwaitinfo(&set, &si);
 		if (sig < 0)
 			continue;
+		/* To the session's process group, as a terminal would (the
+		 * session process leads it once it has called setsid). */
 		if (sig != SIGCHLD) {
-			kill(pid, sig);
+			if (kill(-pid, sig) < 0)
+				kill(pid, sig);
 			continue;
 		}
 		int st;
@@ -737,7 +601,8 @@ int wpar_enter(const char *name, const struct wpar_enter_request *req, struct wp
 		return wpar_error_make(err, fork_errno, "cannot fork");
 	}
 	struct wpar_session *s = xcalloc(1, sizeof(*s));
-	*s = (struct wpar_session){.name = xstrdup(name), .helper = pid, .sock = sp[0], .master = -1};
+	*s = (struct wpar_session){
+	    .name = xstrdup(name), .helper = pid, .sock = sp[0], .master = -1};
 	for (;;) {
 		struct enter_msg m;
 		int fd = -1;
@@ -763,9 +628,15 @@ int wpar_enter(const char *name, const struct wpar_enter_request *req, struct wp
 	return 0;
 }
 
-int wpar_session_pty(const struct wpar_session *s) { return s->master; }
+int wpar_session_pty(const struct wpar_session *s)
+{
+	return s->master;
+}
 
-int wpar_session_event_fd(const struct wpar_session *s) { return s->sock; }
+int wpar_session_event_fd(const struct wpar_session *s)
+{
+	return s->sock;
+}
 
 int wpar_session_start(struct wpar_session *s, wpar_error_t *err)
 {

@@ -6,18 +6,19 @@
  *   caller ── fork ──> helper ── fork ──> session process ── exec ──> shell
  *   (host)             joins the WPAR's     in the WPAR's PID
  *                      cgroup, setns into   namespace: setsid, pty as
- *                      every namespace,     controlling tty, the user's
- *                      chroot to init's     credentials, environment,
- *                      root, looks the      home directory, exec
- *                      user up, opens the
- *                      pty, confinement
+ *                      every namespace,     controlling tty, confinement
+ *                      chroot to init's     (as init's), the user's
+ *                      root, looks the      credentials, environment,
+ *                      user up, opens the   home directory, exec
+ *                      pty
  *
  * The helper stays in the host's PID namespace, so no process of the WPAR
- * can see or ptrace it; it is confined before it forks, so the only
- * process the WPAR can see is confined from its first instruction.  The
- * helper forwards signals to the session process, waits for it and
- * reports its wait status over a socket.  When the caller dies the helper
- * dies (PR_SET_PDEATHSIG) and the session gets SIGHUP, as after a
+ * can see or ptrace it.  It drops every host handle before the fork and
+ * is not dumpable, so the session process cannot be attached to before
+ * its exec, by which time it is confined.  The helper forwards signals to
+ * the session's process group, waits for the session process and reports
+ * its wait status over a socket.  When the caller dies the helper dies
+ * (PR_SET_PDEATHSIG) and the session process gets SIGHUP, as after a
  * hangup.
  *
  * Before anything runs, the record of the WPAR's init is checked against
@@ -37,7 +38,8 @@ struct wpar_enter_request {
 	const char *user;  /* login name inside the WPAR; NULL: root */
 	char *const *argv; /* command (execvp inside); NULL or empty: login shell */
 	bool pty;          /* a new pty from the WPAR's own devpts */
-	int stdio[3];      /* without a pty: the session's stdin/stdout/stderr */
+	const int *stdio;  /* without a pty: the session's stdin, stdout, stderr
+			    * (3 descriptors); NULL: the caller's 0, 1, 2 */
 	const char *term;  /* TERM of a pty session; NULL: none */
 	const char *lang;  /* LANG; NULL: none */
 	const char *prog;  /* names messages printed inside ("clogin") */
@@ -99,8 +101,20 @@ struct wpar_login_user {
  * WPAR's libraries into a process that is not yet confined).  Returns 0,
  * or -1 when the user does not exist.  The text is untrusted: malformed
  * lines are skipped. */
+/* login_user.c */
 int wpar_login_user_parse(const char *passwd, const char *group, const char *user,
 			  struct wpar_login_user *out);
 void wpar_login_user_release(struct wpar_login_user *u);
+
+/* The same for the WPAR the caller is in (inside its mount namespace,
+ * rooted at its root): fails naming `wpar` when the user does not exist.
+ * root always exists, so that a WPAR whose passwd lost it stays
+ * repairable. */
+int wpar_login_user_lookup(const char *wpar, const char *user, struct wpar_login_user *u,
+			   wpar_error_t *err);
+
+/* Reads a file of the WPAR the caller is in: a regular file of at most
+ * `max` bytes, reached without magic links (/proc/N/root leads out). */
+int wpar_read_inside(const char *path, size_t max, char **out, wpar_error_t *err);
 
 #endif

@@ -81,6 +81,7 @@ struct wpar_change {
 	const char *script;             /* -u */
 	bool clear_script;              /* -K -u */
 	const char *uuid;               /* -U UUID */
+	const char *init;               /* --init wpar|system */
 	bool new_uuid;                  /* -U alone */
 	const char *root_password_hash; /* -P */
 	struct wpar_stanza_edit *edits;

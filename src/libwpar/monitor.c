@@ -30,7 +30,7 @@
 #include "store.h"
 #include "util.h"
 
-#define MAX_CLIENTS 8
+#define MAX_CLIENTS     8
 #define CLEANUP_KILL_MS 5000
 
 struct monitor {
@@ -141,7 +141,8 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return wpar_error_errno(err, "socketpair");
-	pid_t pid = (pid_t)syscall(SYS_clone, WPAR_SPAWN_CLONE_FLAGS | SIGCHLD, NULL, NULL, NULL, 0);
+	pid_t pid =
+	    (pid_t)syscall(SYS_clone, WPAR_SPAWN_CLONE_FLAGS | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0) {
 		close(sp[0]);
 		close(sp[1]);
@@ -150,21 +151,29 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 	if (pid == 0) {
 		close(sp[0]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* The stop and reboot signals stay blocked through exec: the
+		 * kernel drops a signal that reaches a namespace's init before
+		 * it handles it, and a stop right after a start must not be
+		 * lost.  The init takes them once it is ready. */
+		sigset_t held;
+		sigemptyset(&held);
+		int sigs[] = {SIGTERM,      SIGINT,       SIGPWR,      SIGCHLD,
+			      SIGRTMIN + 3, SIGRTMIN + 4, SIGRTMIN + 5};
+		for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
+			sigaddset(&held, sigs[k]);
+		sigprocmask(SIG_SETMASK, &held, NULL);
 		struct wpar_spawn s = {
-			.spec = m->spec,
-			.plan = m->plan,
-			.console_fd = m->console_slave,
-			.console_path = m->console_path,
-			.init_exec_fd = m->init_fd,
-			.system_init = m->spec->general.init &&
-				       strcmp(m->spec->general.init, "system") == 0,
-			.maintenance = m->o->maintenance,
-			.sync_fd = sp[1],
-			.progress = spawn_progress,
-			.progress_data = &sp[1],
+		    .spec = m->spec,
+		    .plan = m->plan,
+		    .console_fd = m->console_slave,
+		    .console_path = m->console_path,
+		    .init_exec_fd = m->init_fd,
+		    .system_init =
+			m->spec->general.init && strcmp(m->spec->general.init, "system") == 0,
+		    .maintenance = m->o->maintenance,
+		    .sync_fd = sp[1],
+		    .progress = spawn_progress,
+		    .progress_data = &sp[1],
 		};
 		wpar_error_t cerr = NULL;
 		wpar_spawn_child(&s, &cerr);
@@ -207,8 +216,8 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 
 static int record_running(struct monitor *m, wpar_error_t *err)
 {
-	struct wpar_runtime_info info = {.monitor_pid = getpid(), .init_pid = m->init_pid,
-					 .started = (long long)time(NULL)};
+	struct wpar_runtime_info info = {
+	    .monitor_pid = getpid(), .init_pid = m->init_pid, .started = (long long)time(NULL)};
 	wpar_boot_id(info.boot_id);
 	snprintf(info.root, sizeof(info.root), "%s", m->spec->general.directory);
 	snprintf(info.init, sizeof(info.init), "%s",
@@ -427,7 +436,8 @@ static int setup(struct monitor *m, wpar_error_t *err)
 	if (!system) {
 		m->init_fd = open(m->o->init_path, O_PATH | O_CLOEXEC);
 		if (m->init_fd < 0)
-			return wpar_error_errno(err, "cannot open the WPAR init %s", m->o->init_path);
+			return wpar_error_errno(err, "cannot open the WPAR init %s",
+						m->o->init_path);
 	}
 	if (wpar_cgroup_create(m->name, &m->cg, err) < 0 || open_console(m, err) < 0 ||
 	    open_control(m, err) < 0)

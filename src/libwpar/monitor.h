@@ -7,8 +7,8 @@
 
 struct wpar_monitor_opts {
 	const char *name;
-	bool maintenance; /* startwpar -m: no boot script */
-	int status_fd;    /* lines to startwpar: "msg <text>", "ok <pid>", "err <text>" */
+	bool maintenance;      /* startwpar -m: no boot script */
+	int status_fd;         /* lines to startwpar: "msg <text>", "ok <pid>", "err <text>" */
 	const char *init_path; /* the project's init binary */
 };
 

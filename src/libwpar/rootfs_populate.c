@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bootscript.h"
 #include "copytree.h"
 #include "fsimage.h"
 #include "identity.h"
@@ -325,8 +326,9 @@ int wpar_rootfs_populate(const struct wpar_spec *spec, const struct wpar_fs_plan
 	    make_skeleton(plan, err) < 0 || make_mountpoints(plan, err) < 0)
 		return -1;
 	if (wpar_identity_make_etc("/etc", etc, &id, err) < 0 ||
-	    populate_root_home(root, err) < 0 || populate_var(root, plan, err) < 0 ||
-	    populate_private(plan, err) < 0 || sync_own(plan, err) < 0)
+	    wpar_bootscript_install(root, err) < 0 || populate_root_home(root, err) < 0 ||
+	    populate_var(root, plan, err) < 0 || populate_private(plan, err) < 0 ||
+	    sync_own(plan, err) < 0)
 		return wpar_error_prefix(err, "populating %s", root);
 	return 0;
 }

@@ -10,7 +10,10 @@
 #include "paths.h"
 #include "util.h"
 
-char *wpar_runtime_dir(const char *name) { return xasprintf("%s/%s", wpar_paths()->rundir, name); }
+char *wpar_runtime_dir(const char *name)
+{
+	return xasprintf("%s/%s", wpar_paths()->rundir, name);
+}
 
 char *wpar_runtime_path(const char *name, const char *file)
 {
@@ -35,7 +38,8 @@ int wpar_runtime_write(const char *name, const struct wpar_runtime_info *info, w
 		return -1;
 	cleanup_free char *path = wpar_runtime_path(name, "info");
 	struct strbuf sb = {0};
-	strbuf_printf(&sb, "monitor_pid=%d\ninit_pid=%d\nboot_id=%s\nstarted=%lld\nroot=%s\ninit=%s\n",
+	strbuf_printf(&sb,
+		      "monitor_pid=%d\ninit_pid=%d\nboot_id=%s\nstarted=%lld\nroot=%s\ninit=%s\n",
 		      (int)info->monitor_pid, (int)info->init_pid, info->boot_id, info->started,
 		      info->root, info->init);
 	int r = write_file_atomic(path, sb.buf, sb.len, 0644, err);

@@ -42,14 +42,12 @@ struct wpar_runtime_info {
 	char init[16];
 };
 
-char *wpar_runtime_dir(const char *name);   /* <rundir>/<name> */
+char *wpar_runtime_dir(const char *name); /* <rundir>/<name> */
 char *wpar_runtime_path(const char *name, const char *file);
 
-int wpar_runtime_write(const char *name, const struct wpar_runtime_info *info,
-		       wpar_error_t *err);
+int wpar_runtime_write(const char *name, const struct wpar_runtime_info *info, wpar_error_t *err);
 /* Fails with ENOENT when the WPAR is not running. */
-int wpar_runtime_read(const char *name, struct wpar_runtime_info *info,
-		      wpar_error_t *err);
+int wpar_runtime_read(const char *name, struct wpar_runtime_info *info, wpar_error_t *err);
 int wpar_runtime_remove(const char *name, wpar_error_t *err);
 
 /* True while the WPAR's monitor is alive (holds monitor.lock). */

@@ -24,7 +24,7 @@
 #include "util.h"
 
 static void progress(const struct wpar_spawn *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void progress(const struct wpar_spawn *s, const char *fmt, ...)
 {
 	if (s->progress == NULL)
@@ -48,8 +48,8 @@ static int open_mountpoint(int rootfd, const char *root, const char *dir, wpar_e
 	if (*rel == '\0')
 		return fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
 	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
 	if (fd < 0 && errno == ENOENT) {
@@ -58,10 +58,11 @@ static int open_mountpoint(int rootfd, const char *root, const char *dir, wpar_e
 		fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
 	}
 	if (fd < 0)
-		return wpar_error_errno(err,
-					"cannot use %s%s as a mount point (a symbolic link there is "
-					"refused)",
-					root, dir);
+		return wpar_error_errno(
+		    err,
+		    "cannot use %s%s as a mount point (a symbolic link there is "
+		    "refused)",
+		    root, dir);
 	return fd;
 }
 
@@ -87,7 +88,8 @@ static int bind_tree(const char *source, int target_fd, bool readonly, wpar_erro
 		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 		if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
 			    sizeof(attr)) < 0)
-			return wpar_error_errno(err, "cannot make the bind of %s read-only", source);
+			return wpar_error_errno(err, "cannot make the bind of %s read-only",
+						source);
 	}
 	if (syscall(SYS_move_mount, tree, "", target_fd, "",
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -154,9 +156,8 @@ static int mount_one(const struct wpar_spawn *s, const struct wpar_fs *fs, int *
 		break;
 	}
 	case WPAR_FS_NFS:
-		return wpar_error_input(err,
-					"%s: NFS mounts are not available on this host's kernel",
-					fs->mountpoint);
+		return wpar_error_input(
+		    err, "%s: NFS mounts are not available on this host's kernel", fs->mountpoint);
 	}
 	if (is_root) {
 		/* Everything below is resolved against the mounted root. */
@@ -170,7 +171,8 @@ static int mount_one(const struct wpar_spawn *s, const struct wpar_fs *fs, int *
 
 static int mount_plan(const struct wpar_spawn *s, wpar_error_t *err)
 {
-	cleanup_close int rootfd = open(s->plan->root, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	cleanup_close int rootfd =
+	    open(s->plan->root, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (rootfd < 0)
 		return wpar_error_errno(err, "cannot open the WPAR root %s", s->plan->root);
 	progress(s, "Mounting all workload partition file systems.");
@@ -216,8 +218,8 @@ static int make_dev(int console_tree, wpar_error_t *err)
 		const char *name;
 		unsigned maj, min;
 	} nodes[] = {
-		{"/dev/null", 1, 3},    {"/dev/zero", 1, 5}, {"/dev/full", 1, 7},
-		{"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+	    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+	    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 	};
 	if (real_dir("/dev", 0755, err) < 0)
 		return -1;
@@ -249,10 +251,10 @@ static int make_dev(int console_tree, wpar_error_t *err)
 		    MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return wpar_error_errno(err, "cannot attach the console");
 	static const char *const links[][2] = {
-		{"/proc/self/fd", "/dev/fd"},
-		{"/proc/self/fd/0", "/dev/stdin"},
-		{"/proc/self/fd/1", "/dev/stdout"},
-		{"/proc/self/fd/2", "/dev/stderr"},
+	    {"/proc/self/fd", "/dev/fd"},
+	    {"/proc/self/fd/0", "/dev/stdin"},
+	    {"/proc/self/fd/1", "/dev/stdout"},
+	    {"/proc/self/fd/2", "/dev/stderr"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlink(links[i][0], links[i][1]) < 0)
@@ -264,7 +266,7 @@ static int make_dev(int console_tree, wpar_error_t *err)
  * from a WPAR (as the mainstream runtimes mask it). */
 static int protect_proc(wpar_error_t *err)
 {
-	static const char *const masked[] = {"/proc/kcore", "/proc/keys", "/proc/timer_list",
+	static const char *const masked[] = {"/proc/kcore",       "/proc/keys", "/proc/timer_list",
 					     "/proc/sched_debug", "/proc/kmsg", "/proc/acpi",
 					     "/proc/scsi"};
 	static const char *const readonly[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
@@ -357,8 +359,8 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 	progress(s, "Loading workload partition.");
 	if (kernel_filesystems(console_tree, err) < 0)
 		return -1;
-	const char *host = s->spec->general.hostname ? s->spec->general.hostname
-						     : s->spec->general.name;
+	const char *host =
+	    s->spec->general.hostname ? s->spec->general.hostname : s->spec->general.name;
 	if (sethostname(host, strlen(host)) < 0)
 		return wpar_error_errno(err, "cannot set the host name %s", host);
 	if (loopback_up(err) < 0)
@@ -376,13 +378,13 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 	 * at exec, which tells the monitor the exec happened. */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	char *env[] = {
-		xasprintf("WPAR_NAME=%s", s->spec->general.name),
-		"container=wpar",
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"TERM=linux",
-		"HOME=/root",
-		s->maintenance ? "WPAR_MAINTENANCE=1" : NULL,
-		NULL,
+	    xasprintf("WPAR_NAME=%s", s->spec->general.name),
+	    "container=wpar",
+	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	    "TERM=linux",
+	    "HOME=/root",
+	    s->maintenance ? "WPAR_MAINTENANCE=1" : NULL,
+	    NULL,
 	};
 	if (s->system_init) {
 		char *argv[] = {"/sbin/init", NULL};

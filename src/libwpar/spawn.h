@@ -16,12 +16,12 @@
 struct wpar_spawn {
 	const struct wpar_spec *spec;
 	const struct wpar_fs_plan *plan;
-	int console_fd;   /* pty slave: init's stdio and /dev/console */
+	int console_fd;           /* pty slave: init's stdio and /dev/console */
 	const char *console_path; /* its name on the host, /dev/pts/N */
-	int init_exec_fd; /* the project's init (static binary), or -1 */
-	bool system_init; /* exec the WPAR's own /sbin/init instead */
-	bool maintenance; /* startwpar -m */
-	int sync_fd;      /* to the monitor; close-on-exec */
+	int init_exec_fd;         /* the project's init (static binary), or -1 */
+	bool system_init;         /* exec the WPAR's own /sbin/init instead */
+	bool maintenance;         /* startwpar -m */
+	int sync_fd;              /* to the monitor; close-on-exec */
 	/* Progress lines for startwpar -v ("Mounting /wpars/w1/var"). */
 	void (*progress)(void *data, const char *line);
 	void *progress_data;

@@ -46,7 +46,7 @@ char *wpar_helper_path(const char *prog)
 }
 
 static void say(const struct wpar_start_opts *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void say(const struct wpar_start_opts *o, const char *fmt, ...)
 {
 	if (o->progress == NULL)
@@ -89,9 +89,10 @@ static pid_t spawn_monitor(const char *name, const struct wpar_start_opts *o, in
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		char *argv[] = {argv0,	   "--name", (char *)name,		  "--status-fd",
-				"3",	   "--init", init, o->maintenance ? "--maintenance" : NULL,
-				NULL};
+		char *argv[] = {
+		    argv0, "--name", (char *)name, "--status-fd",
+		    "3",   "--init", init,         o->maintenance ? "--maintenance" : NULL,
+		    NULL};
 		execv(monitor, argv);
 		_exit(127);
 	}
@@ -140,7 +141,8 @@ static int check_startable(const char *name, const struct wpar_spec *spec, wpar_
 		return wpar_error_input(err,
 					"workload partition %s is Broken (%s); run stopwpar -F %s "
 					"first",
-					name, rec.reason[0] ? rec.reason : "no reason recorded", name);
+					name, rec.reason[0] ? rec.reason : "no reason recorded",
+					name);
 	if (s != WPAR_DEFINED)
 		return wpar_error_input(err, "workload partition %s is %s", name,
 					wpar_state_word(s));
@@ -192,7 +194,8 @@ int wpar_start(const char *name, const struct wpar_start_opts *o, wpar_error_t *
 			usleep(20000);
 		if (wpar_monitor_alive(name)) {
 			rec.state = WPAR_BROKEN;
-			snprintf(rec.reason, sizeof(rec.reason), "start failed and its monitor lives on");
+			snprintf(rec.reason, sizeof(rec.reason),
+				 "start failed and its monitor lives on");
 		}
 		wpar_state_write(name, &rec, NULL);
 		return -1;

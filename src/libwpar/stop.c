@@ -18,7 +18,7 @@
 #include "util.h"
 
 static void say(const struct wpar_stop_opts *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void say(const struct wpar_stop_opts *o, const char *fmt, ...)
 {
 	if (o->progress == NULL)
@@ -48,8 +48,7 @@ static int connect_monitor(const char *name, wpar_error_t *err)
 }
 
 /* Asks the monitor to stop the WPAR and follows it to the end. */
-static int stop_through_monitor(const char *name, const struct wpar_stop_opts *o,
-				wpar_error_t *err)
+static int stop_through_monitor(const char *name, const struct wpar_stop_opts *o, wpar_error_t *err)
 {
 	cleanup_close int fd = connect_monitor(name, err);
 	if (fd < 0)
@@ -64,8 +63,9 @@ static int stop_through_monitor(const char *name, const struct wpar_stop_opts *o
 		if (o->timeout < 0)
 			say(o, "stopwpar: 0960-242 Waiting for workload partition to halt.");
 		else
-			say(o, "stopwpar: 0960-261 Waiting up to %ld seconds for workload partition "
-			       "to halt.",
+			say(o,
+			    "stopwpar: 0960-261 Waiting up to %ld seconds for workload partition "
+			    "to halt.",
 			    o->timeout);
 	}
 	for (;;) {
@@ -88,8 +88,8 @@ static int stop_through_monitor(const char *name, const struct wpar_stop_opts *o
 	for (int i = 0; i < 100 && wpar_monitor_alive(name); i++)
 		usleep(20000);
 	return wpar_state_effective_locked(name, NULL) == WPAR_DEFINED
-		       ? 0
-		       : wpar_error_input(err, "the monitor of %s ended during the stop", name);
+		   ? 0
+		   : wpar_error_input(err, "the monitor of %s ended during the stop", name);
 }
 
 /* stopwpar -F on a Broken WPAR (or one whose monitor cannot be reached):
@@ -146,15 +146,16 @@ int wpar_stop(const char *name, const struct wpar_stop_opts *o, wpar_error_t *er
 	struct wpar_state_record rec;
 	enum wpar_state s = wpar_state_effective_locked(name, &rec);
 	if (s == WPAR_DEFINED)
-		return wpar_error_input(err, "0960-254 Workload partition '%s' is not currently active.",
-					name);
+		return wpar_error_input(
+		    err, "0960-254 Workload partition '%s' is not currently active.", name);
 	say(o, "Stopping workload partition %s.", name);
 	if (s == WPAR_BROKEN) {
 		if (!o->force)
 			return wpar_error_input(err,
 						"workload partition %s is Broken (%s); stopwpar -F "
 						"cleans it up",
-						name, rec.reason[0] ? rec.reason : "no reason recorded");
+						name,
+						rec.reason[0] ? rec.reason : "no reason recorded");
 		return recover(name, spec, o, err);
 	}
 	wpar_error_t merr = NULL;

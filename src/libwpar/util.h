@@ -81,8 +81,6 @@ int parse_yes_no(const char *s);
 /* Strict decimal parse of a whole string. */
 int parse_long(const char *s, long long *out);
 
-#endif
-
 /* Writes `rel` inside the directory tree `root` atomically, resolving
  * every symbolic link as if `root` were "/" (openat2 RESOLVE_IN_ROOT): a
  * WPAR's root user may have planted links pointing at host files, and the
@@ -92,3 +90,5 @@ int write_file_in_root(const char *root, const char *rel, const char *data, size
 int read_file_in_root(const char *root, const char *rel, char **out, wpar_error_t *err);
 /* mkdir -p of `rel` inside `root`, with the same protection. */
 int mkdir_in_root(const char *root, const char *rel, mode_t mode, wpar_error_t *err);
+
+#endif

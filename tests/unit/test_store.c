@@ -12,6 +12,7 @@
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@
 
 #include "paths.h"
 #include "spec.h"
+#include "runtime.h"
 #include "state.h"
 #include "store.h"
 #include "util.h"
@@ -528,7 +530,34 @@ static void test_state_records(void **state UNUSED)
 	assert_int_equal(rec.pid, getpid());
 	assert_string_equal(rec.op, "");
 	assert_string_equal(rec.reason, "");
-	assert_int_equal(wpar_state_effective("st1", NULL), WPAR_ACTIVE);
+	/* Active with no monitor holding its lock: the monitor died. */
+	assert_int_equal(wpar_state_effective("st1", NULL), WPAR_BROKEN);
+	{
+		cleanup_free char *rdir = wpar_runtime_dir("st1");
+		assert_int_equal(mkdir_p(rdir, 0700, &err), 0);
+		cleanup_free char *lk = wpar_runtime_path("st1", "monitor.lock");
+		int lfd = open(lk, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		assert_true(lfd >= 0);
+		pid_t holder = fork();
+		if (holder == 0) {
+			flock(lfd, LOCK_EX);
+			pause();
+			_exit(0);
+		}
+		/* Until the holder has the lock, the state may read B. */
+		for (int i = 0; i < 200 && !wpar_monitor_alive("st1"); i++)
+			usleep(5000);
+		assert_int_equal(wpar_state_effective("st1", NULL), WPAR_ACTIVE);
+		/* A record from another boot describes nothing that exists. */
+		struct wpar_state_record old = {.state = WPAR_ACTIVE};
+		snprintf(old.boot_id, sizeof(old.boot_id), "00000000-0000-0000-0000-000000000000");
+		assert_int_equal(wpar_state_write("st1", &old, &err), 0);
+		assert_int_equal(wpar_state_effective("st1", NULL), WPAR_DEFINED);
+		kill(holder, SIGKILL);
+		waitpid(holder, NULL, 0);
+		close(lfd);
+		assert_int_equal(wpar_state_set("st1", WPAR_ACTIVE, NULL, &err), 0);
+	}
 
 	/* The record file: key=value lines. */
 	cleanup_free char *path = wpar_path_state("st1");
