@@ -95,11 +95,5 @@ int wpar_runtime_remove(const char *name, wpar_error_t *err)
 bool wpar_monitor_alive(const char *name)
 {
 	cleanup_free char *path = wpar_runtime_path(name, "monitor.lock");
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return false;
-	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
-		return errno == EWOULDBLOCK;
-	flock(fd, LOCK_UN);
-	return false;
+	return flock_is_held(path);
 }

@@ -45,19 +45,7 @@ char *wpar_helper_path(const char *prog)
 	return xasprintf("%s/%s", WPAR_LIBEXECDIR, prog);
 }
 
-static void say(const struct wpar_start_opts *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void say(const struct wpar_start_opts *o, const char *fmt, ...)
-{
-	if (o->progress == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(o->progress, fmt, ap);
-	va_end(ap);
-	fputc('\n', o->progress);
-	fflush(o->progress);
-}
+#define say(o, ...) progress_line((o)->progress, __VA_ARGS__)
 
 static pid_t spawn_monitor(const char *name, const struct wpar_start_opts *o, int *status_fd,
 			   wpar_error_t *err)

@@ -17,19 +17,7 @@
 #include "store.h"
 #include "util.h"
 
-static void say(const struct wpar_stop_opts *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void say(const struct wpar_stop_opts *o, const char *fmt, ...)
-{
-	if (o->progress == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(o->progress, fmt, ap);
-	va_end(ap);
-	fputc('\n', o->progress);
-	fflush(o->progress);
-}
+#define say(o, ...) progress_line((o)->progress, __VA_ARGS__)
 
 static int connect_monitor(const char *name, wpar_error_t *err)
 {

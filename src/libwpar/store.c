@@ -225,11 +225,5 @@ void wpar_lock_release(struct wpar_lock *lock)
 bool wpar_lock_is_held(const char *name)
 {
 	cleanup_free char *path = wpar_path_lock(name);
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return false;
-	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
-		return errno == EWOULDBLOCK;
-	flock(fd, LOCK_UN);
-	return false;
+	return flock_is_held(path);
 }

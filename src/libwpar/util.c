@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 void *xmalloc(size_t n)
@@ -380,4 +381,27 @@ int mkdir_in_root(const char *root, const char *rel, mode_t mode, wpar_error_t *
 	}
 	close(cur);
 	return 0;
+}
+
+bool flock_is_held(const char *path)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK;
+	flock(fd, LOCK_UN);
+	return false;
+}
+
+void progress_line(FILE *f, const char *fmt, ...)
+{
+	if (f == NULL)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
 }

@@ -91,4 +91,11 @@ int read_file_in_root(const char *root, const char *rel, char **out, wpar_error_
 /* mkdir -p of `rel` inside `root`, with the same protection. */
 int mkdir_in_root(const char *root, const char *rel, mode_t mode, wpar_error_t *err);
 
+/* True while some process holds an flock on `path` (a lock file the
+ * kernel releases when its holder dies). */
+bool flock_is_held(const char *path);
+
+/* Prints one progress line (a newline added) on `f` when it is not NULL. */
+void progress_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif
