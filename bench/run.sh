@@ -39,20 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-declare -A samples
-# Times one command (seconds, microsecond resolution) into samples[$1].
-timeit() {
-	local key=$1
-	shift
-	local t0=$EPOCHREALTIME
-	"$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; exit 1; }
-	local t1=$EPOCHREALTIME
-	samples[$key]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }') "
-}
-median_ms() {
-	echo "${samples[$1]}" | tr ' ' '\n' | grep . | sort -g |
-		awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m * 1000 }'
-}
+source "$top/bench/lib.sh"
 
 echo "bench: $N interleaved iterations of create/remove"
 for i in $(seq 1 "$N"); do
@@ -86,16 +73,10 @@ for i in $(seq 1 "$N"); do
 done
 
 printf '\n%-44s %12s %12s %8s\n' "case (median of $N)" "wpar ms" "peer ms" "ratio"
-row() { # label wpar-key peer-key
-	local a b
-	a=$(median_ms "$2")
-	b=$(median_ms "$3")
-	printf '%-44s %12s %12s %8s\n' "$1" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"
-}
-row "create: mkwpar vs lxc-create -t busybox" mkwpar lxc-create
-row "create: mkwpar vs cp -a /etc (floor)" mkwpar cp-etc
-row "remove: rmwpar vs lxc-destroy" rmwpar lxc-destroy
-row "remove: rmwpar vs rm -rf of an /etc copy" rmwpar rm-etc
-row "list $LIST_N: lswpar vs lxc-ls -f" lswpar lxc-ls
-row "list $LIST_N: lswpar -c vs lxc-ls -f" lswpar-c lxc-ls
-row "list $LIST_N: lswpar -L vs lxc-ls -f" lswpar-L lxc-ls
+row 44 "create: mkwpar vs lxc-create -t busybox" mkwpar lxc-create
+row 44 "create: mkwpar vs cp -a /etc (floor)" mkwpar cp-etc
+row 44 "remove: rmwpar vs lxc-destroy" rmwpar lxc-destroy
+row 44 "remove: rmwpar vs rm -rf of an /etc copy" rmwpar rm-etc
+row 44 "list $LIST_N: lswpar vs lxc-ls -f" lswpar lxc-ls
+row 44 "list $LIST_N: lswpar -c vs lxc-ls -f" lswpar-c lxc-ls
+row 44 "list $LIST_N: lswpar -L vs lxc-ls -f" lswpar-L lxc-ls

@@ -39,19 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-declare -A samples
-timeit() {
-	local key=$1
-	shift
-	local t0=$EPOCHREALTIME
-	"$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; exit 1; }
-	local t1=$EPOCHREALTIME
-	samples[$key]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }') "
-}
-median_ms() {
-	echo "${samples[$1]}" | tr ' ' '\n' | grep . | sort -g |
-		awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m * 1000 }'
-}
+source "$top/bench/lib.sh"
 lxc_cycle() {
 	lxc-start -P "$LXCP" -n lx -d && lxc-wait -P "$LXCP" -n lx -s RUNNING && lxc-stop -P "$LXCP" -n lx -k
 }
@@ -87,17 +75,11 @@ for i in $(seq 1 "$N"); do
 	timeit lxc-stop lxc-stop -P "$LXCP" -n lx -k
 done
 
-printf '\n%-52s %10s %10s %7s\n' "case (median of $N)" "wpar ms" "lxc ms" "ratio"
-row() {
-	local a b
-	a=$(median_ms "$2")
-	b=$(median_ms "$3")
-	printf '%-52s %10s %10s %7s\n' "$1" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"
-}
-row "start+stop: startwpar+stopwpar vs lxc -d/wait/stop -k" wpar-cycle lxc-cycle
-row "start+stop: startwpar+stopwpar -F vs lxc ... -k" wpar-cycle-F lxc-cycle
-row "start: startwpar vs lxc-start -d + lxc-wait" startwpar lxc-start
-row "stop: stopwpar (orderly) vs lxc-stop -k" stopwpar lxc-stop
+printf '\n%-52s %12s %12s %8s\n' "case (median of $N)" "wpar ms" "lxc ms" "ratio"
+row 52 "start+stop: startwpar+stopwpar vs lxc -d/wait/stop -k" wpar-cycle lxc-cycle
+row 52 "start+stop: startwpar+stopwpar -F vs lxc ... -k" wpar-cycle-F lxc-cycle
+row 52 "start: startwpar vs lxc-start -d + lxc-wait" startwpar lxc-start
+row 52 "stop: stopwpar (orderly) vs lxc-stop -k" stopwpar lxc-stop
 
 echo
 echo "bench: $MANY WPARs active at once"

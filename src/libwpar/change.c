@@ -163,12 +163,7 @@ static int apply_edit(struct wpar_spec *spec, const struct wpar_stanza_edit *e,
 			return -1;
 		if (e->kind == WPAR_ST_MOUNT) {
 			struct wpar_mount *m = &spec->mounts[spec->n_mounts - 1];
-			if (m->vfs == NULL)
-				m->vfs = xstrdup("jfs2");
-			if (m->size == NULL && m->dev == NULL && strcmp(m->vfs, "directory") &&
-			    strcmp(m->vfs, "namefs") && strcmp(m->vfs, "nfs") &&
-			    strcmp(m->vfs, "tmpfs"))
-				m->size = xstrdup("1G");
+			wpar_mount_fill_defaults(m);
 			if (m->directory)
 				push(&p->new_dirs, &p->n_new_dirs, m->directory);
 		}

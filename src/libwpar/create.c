@@ -21,19 +21,17 @@
  * matches what an AIX administrator gets from -M vfs=jfs2 without size=. */
 #define DEFAULT_IMAGE_SIZE "1G"
 
-static bool is_image_vfs(const char *vfs)
-{
-	static const char *img[] = {"jfs2", "jfs", "local", "ext4", "xfs", "btrfs"};
-	for (size_t i = 0; i < ARRAY_SIZE(img); i++)
-		if (vfs && strcmp(vfs, img[i]) == 0)
-			return true;
-	return false;
-}
-
 static void set_default(char **slot, const char *value)
 {
 	if (*slot == NULL)
 		*slot = xstrdup(value);
+}
+
+void wpar_mount_fill_defaults(struct wpar_mount *m)
+{
+	set_default(&m->vfs, "jfs2");
+	if (wpar_spec_vfs_is_image(m->vfs) && m->size == NULL && m->dev == NULL)
+		m->size = xstrdup(DEFAULT_IMAGE_SIZE);
 }
 
 int wpar_spec_fill_defaults(struct wpar_spec *spec, wpar_error_t *err)
@@ -66,12 +64,8 @@ int wpar_spec_fill_defaults(struct wpar_spec *spec, wpar_error_t *err)
 		set_default(&g->rootvgwpar, "no");
 		set_default(&g->preserve, "no");
 	}
-	for (size_t i = 0; i < spec->n_mounts; i++) {
-		struct wpar_mount *m = &spec->mounts[i];
-		set_default(&m->vfs, "jfs2");
-		if (is_image_vfs(m->vfs) && m->size == NULL && m->dev == NULL)
-			m->size = xstrdup(DEFAULT_IMAGE_SIZE);
-	}
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		wpar_mount_fill_defaults(&spec->mounts[i]);
 	if (!app && wpar_fs_add_defaults(spec, err) < 0)
 		return -1;
 	return 0;
@@ -102,7 +96,8 @@ void wpar_spec_make_template(struct wpar_spec *spec)
 	cleanup_free char *ours = xasprintf("%s/wpars/", wpar_paths()->statedir);
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		struct wpar_mount *m = &spec->mounts[i];
-		if (is_image_vfs(m->vfs) && m->dev && strncmp(m->dev, ours, strlen(ours)) == 0) {
+		if (wpar_spec_vfs_is_image(m->vfs) && m->dev &&
+		    strncmp(m->dev, ours, strlen(ours)) == 0) {
 			free(m->dev);
 			m->dev = NULL;
 		}

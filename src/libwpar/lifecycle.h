@@ -15,6 +15,10 @@
  * systems of a system WPAR, jfs2 as the default vfs of -M. */
 int wpar_spec_fill_defaults(struct wpar_spec *spec, wpar_error_t *err);
 
+/* The defaults of one mount stanza (mkwpar -M, chwpar -M): vfs jfs2,
+ * and a size for an image that has neither a size nor a device. */
+void wpar_mount_fill_defaults(struct wpar_mount *m);
+
 /* Turns an existing WPAR's spec into a template for another (-e): drops
  * what identifies the original (name, UUID, its root directory and host
  * name when they were derived from its name, the images it owns). */

@@ -97,3 +97,13 @@ bool wpar_monitor_alive(const char *name)
 	cleanup_free char *path = wpar_runtime_path(name, "monitor.lock");
 	return flock_is_held(path);
 }
+
+bool wpar_monitor_wait_gone(const char *name, int timeout_ms)
+{
+	for (int waited = 0; wpar_monitor_alive(name); waited += 20) {
+		if (waited >= timeout_ms)
+			return false;
+		usleep(20000);
+	}
+	return true;
+}

@@ -53,6 +53,10 @@ int wpar_runtime_remove(const char *name, wpar_error_t *err);
 /* True while the WPAR's monitor is alive (holds monitor.lock). */
 bool wpar_monitor_alive(const char *name);
 
+/* Waits up to `timeout_ms` for the monitor to exit (it undoes its work
+ * first); true when it is gone. */
+bool wpar_monitor_wait_gone(const char *name, int timeout_ms);
+
 /* The kernel's boot id: a record from an earlier boot describes nothing
  * that still exists. */
 int wpar_boot_id(char out[40]);

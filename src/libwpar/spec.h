@@ -209,6 +209,10 @@ bool wpar_spec_flag(const char *value); /* "yes" -> true; NULL -> false */
 const char *wpar_spec_stanza_name(enum wpar_stanza_kind kind);
 int wpar_spec_stanza_by_name(const char *name); /* -1 when unknown */
 
+/* jfs2, jfs, local, ext4, xfs, btrfs: a file system in an image file or
+ * on a block device. */
+bool wpar_spec_vfs_is_image(const char *vfs);
+
 /* Finds the mount stanza for a directory inside the WPAR ("/var"). */
 struct wpar_mount *wpar_spec_find_mount(const struct wpar_spec *spec, const char *directory);
 

@@ -4,7 +4,7 @@
 #include "spec_internal.h"
 #include "util.h"
 
-static bool is_image_vfs(const char *vfs)
+bool wpar_spec_vfs_is_image(const char *vfs)
 {
 	static const char *img[] = {"jfs2", "jfs", "local", "ext4", "xfs", "btrfs"};
 	for (size_t i = 0; i < ARRAY_SIZE(img); i++)
@@ -62,12 +62,12 @@ static int validate_mount(const struct wpar_mount *m, bool application, wpar_err
 		return wpar_error_input(err, "mount %s: host= is only valid with vfs=nfs", d);
 	if (strcmp(vfs, "directory") == 0 && m->dev != NULL)
 		return wpar_error_input(err, "mount %s: vfs=directory takes no dev=", d);
-	if (m->size != NULL && !is_image_vfs(vfs) && strcmp(vfs, "tmpfs") != 0)
+	if (m->size != NULL && !wpar_spec_vfs_is_image(vfs) && strcmp(vfs, "tmpfs") != 0)
 		return wpar_error_input(
 		    err,
 		    "mount %s: size= is only valid for local file systems (jfs2) and tmpfs, not %s",
 		    d, vfs);
-	if (is_image_vfs(vfs) && m->dev != NULL && m->dev[0] != '/')
+	if (wpar_spec_vfs_is_image(vfs) && m->dev != NULL && m->dev[0] != '/')
 		return wpar_error_input(
 		    err,
 		    "mount %s: dev= must be the absolute path of an image file or block device", d);

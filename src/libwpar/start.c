@@ -178,9 +178,7 @@ int wpar_start(const char *name, const struct wpar_start_opts *o, wpar_error_t *
 		snprintf(rec.reason, sizeof(rec.reason), "last start failed: %s",
 			 (err && *err) ? (*err)->msg : "unknown");
 		/* The monitor undoes its work before it exits. */
-		for (int i = 0; i < 250 && wpar_monitor_alive(name); i++)
-			usleep(20000);
-		if (wpar_monitor_alive(name)) {
+		if (!wpar_monitor_wait_gone(name, 5000)) {
 			rec.state = WPAR_BROKEN;
 			snprintf(rec.reason, sizeof(rec.reason),
 				 "start failed and its monitor lives on");

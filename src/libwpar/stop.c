@@ -73,8 +73,7 @@ static int stop_through_monitor(const char *name, const struct wpar_stop_opts *o
 	}
 	/* The monitor is gone without a word: whatever it left is for the
 	 * recovery to find. */
-	for (int i = 0; i < 100 && wpar_monitor_alive(name); i++)
-		usleep(20000);
+	wpar_monitor_wait_gone(name, 2000);
 	return wpar_state_effective_locked(name, NULL) == WPAR_DEFINED
 		   ? 0
 		   : wpar_error_input(err, "the monitor of %s ended during the stop", name);
@@ -90,8 +89,7 @@ static int recover(const char *name, const struct wpar_spec *spec, const struct 
 	if (wpar_runtime_read(name, &info, NULL) == 0 && info.monitor_pid > 0 &&
 	    wpar_monitor_alive(name))
 		kill(info.monitor_pid, SIGKILL);
-	for (int i = 0; i < 100 && wpar_monitor_alive(name); i++)
-		usleep(20000);
+	wpar_monitor_wait_gone(name, 2000);
 	say(o, "Shutting down all workload partition processes.");
 	struct wpar_cgroup *cg = NULL;
 	wpar_error_t cerr = NULL;
