@@ -42,6 +42,14 @@ count_meson() { # builddir label
 for l in open(sys.argv[1]):
     t=json.loads(l)
     if t["result"]!="OK": print(t["name"])' "$log")
+		# What a failing test printed is the only clue CI keeps.
+		python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    t=json.loads(l)
+    if t["result"]=="OK": continue
+    print("---- %s: %s after %.1f s, its last output:" % (t["name"], t["result"], t["duration"]))
+    out=(t.get("stdout") or "") + (t.get("stderr") or "")
+    for line in out.splitlines()[-60:]: print("   | " + line)' "$log"
 	fi
 }
 
