@@ -43,6 +43,14 @@ void wpar_cgroup_free(struct wpar_cgroup *cg);
 /* Moves a process into the group, in every hierarchy. */
 int wpar_cgroup_attach(struct wpar_cgroup *cg, pid_t pid, wpar_error_t *err);
 
+/* Starts a child (clone flags plus SIGCHLD; 0 returned in the child)
+ * inside the group's cgroup2 part when the kernel can (*born_inside);
+ * the child then calls wpar_cgroup_join_self for the rest.  Cheaper than
+ * wpar_cgroup_attach by an RCU grace period (see cgroup.c). */
+pid_t wpar_cgroup_clone(struct wpar_cgroup *cg, unsigned long flags, bool *born_inside);
+/* Moves the calling (single-threaded) process into the group in every
+ * hierarchy it is not born inside. */
+int wpar_cgroup_join_self(struct wpar_cgroup *cg, bool born_inside, wpar_error_t *err);
 /* The processes in the group and in the groups below it, sorted (all
  * hierarchies agree; the unified one, else the freezer, is read). */
 int wpar_cgroup_pids(struct wpar_cgroup *cg, pid_t **pids, size_t *n, wpar_error_t *err);
@@ -78,4 +86,11 @@ void wpar_cgroup_procs_files_free(char **files);
  * otherwise: the host root's subtree_control is not forced). */
 int wpar_cgroup_path(struct wpar_cgroup *cg, const char *controller, char **out, wpar_error_t *err);
 
+/* Limits the group to the device nodes of `allow` (NULL-terminated
+ * cgroup v1 rules, "c 1:3 rwm"); every other device stays closed to its
+ * processes, even one they create a node for.  Returns 1 when applied,
+ * 0 when the host has no v1 devices controller (cgroup v2 needs a BPF
+ * device program: not done yet). */
+int wpar_cgroup_allow_devices(struct wpar_cgroup *cg, const char *const *allow, wpar_error_t *err);
+extern const char *const wpar_cgroup_default_devices[];
 #endif

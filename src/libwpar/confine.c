@@ -33,7 +33,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/filter.h>
@@ -41,6 +43,7 @@
 #include <seccomp.h>
 #include <sys/capability.h>
 
+#include "bpf_cache.h"
 #include "confine.h"
 #include "util.h"
 
@@ -448,26 +451,85 @@ static int load_personality_filter(const uint32_t *arches, size_t n_arches, wpar
 	return 0;
 }
 
-int wpar_confine_seccomp(const struct wpar_spec *spec, wpar_error_t *err)
-{
-	uint32_t arches[4];
-	size_t n_arches = filter_arches(arches);
-	__attribute__((cleanup(seccomp_releasep))) scmp_filter_ctx ctx = NULL;
+/* The compiled main filter.  libseccomp takes over a millisecond to
+ * build it (more than the rest of a WPAR's start), and it is the same for
+ * every WPAR: it is compiled once per installed binary and kept in the
+ * run directory (see bpf_cache.c), and read before the clone, while the
+ * host's run directory is still in view. */
+static struct sock_filter *prepared;
+static unsigned short prepared_len;
 
-	(void)spec; /* the baseline is the same for every WPAR */
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
+static int compile_filter(const uint32_t *arches, size_t n_arches, struct sock_filter **out,
+			  unsigned short *len, wpar_error_t *err)
+{
+	__attribute__((cleanup(seccomp_releasep))) scmp_filter_ctx ctx =
+	    seccomp_init(SCMP_ACT_ALLOW);
 	if (ctx == NULL)
 		return wpar_error_input(err, "seccomp: cannot create a filter");
 	if (build_filter(ctx, arches, n_arches, err) < 0)
 		return -1;
-	int r = seccomp_load(ctx);
-	if (r < 0) {
-		if (r == -EACCES)
-			return wpar_error_make(err, -r,
-					       "seccomp: cannot load the filter (without "
-					       "no_new_privs it needs CAP_SYS_ADMIN)");
-		return wpar_error_make(err, -r, "seccomp: cannot load the filter");
+	cleanup_close int fd = memfd_create("wpar-seccomp", MFD_CLOEXEC);
+	if (fd < 0)
+		return wpar_error_errno(err, "seccomp: memfd_create");
+	int r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return wpar_error_make(err, -r, "seccomp: cannot compile the filter");
+	off_t size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0 ||
+	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return wpar_error_input(err, "seccomp: the compiled filter has a bad size");
+	*out = xmalloc((size_t)size);
+	if (pread(fd, *out, (size_t)size, 0) != size) {
+		free(*out);
+		*out = NULL;
+		return wpar_error_errno(err, "seccomp: cannot read the compiled filter");
 	}
+	*len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	return 0;
+}
+
+int wpar_confine_prepare(const struct wpar_spec *spec, wpar_error_t *err)
+{
+	(void)spec; /* the baseline is the same for every WPAR */
+	if (prepared)
+		return 0;
+	uint32_t arches[4];
+	size_t n_arches = filter_arches(arches);
+	const struct scmp_version *v = seccomp_version();
+	char tag[64];
+	int n = snprintf(tag, sizeof(tag), "seccomp-%u.%u.%u", v ? v->major : 0, v ? v->minor : 0,
+			 v ? v->micro : 0);
+	for (size_t i = 0; i < n_arches; i++)
+		n += snprintf(tag + n, sizeof(tag) - (size_t)n, "-%x", arches[i]);
+	size_t bytes = 0;
+	if (wpar_bpf_cache_get(tag, (void **)&prepared, &bytes) == 0 && bytes > 0 &&
+	    bytes % sizeof(struct sock_filter) == 0 &&
+	    bytes / sizeof(struct sock_filter) <= BPF_MAXINSNS) {
+		prepared_len = (unsigned short)(bytes / sizeof(struct sock_filter));
+		return 0;
+	}
+	free(prepared);
+	prepared = NULL;
+	if (compile_filter(arches, n_arches, &prepared, &prepared_len, err) < 0)
+		return -1;
+	wpar_bpf_cache_put(tag, prepared, prepared_len * sizeof(struct sock_filter));
+	return 0;
+}
+
+int wpar_confine_seccomp(const struct wpar_spec *spec, wpar_error_t *err)
+{
+	if (wpar_confine_prepare(spec, err) < 0)
+		return -1;
+	struct sock_fprog fprog = {.len = prepared_len, .filter = prepared};
+	/* No no_new_privs (see the top of this file): CAP_SYS_ADMIN loads it. */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0) {
+		if (errno == EACCES)
+			return wpar_error_errno(err, "seccomp: cannot load the filter (without "
+						     "no_new_privs it needs CAP_SYS_ADMIN)");
+		return wpar_error_errno(err, "seccomp: cannot load the filter");
+	}
+	uint32_t arches[4];
+	size_t n_arches = filter_arches(arches);
 	return load_personality_filter(arches, n_arches, err);
 }
 

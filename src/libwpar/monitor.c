@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "confine.h"
 #include "lifecycle.h"
 #include "paths.h"
 #include "rootfs.h"
@@ -141,8 +142,13 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return wpar_error_errno(err, "socketpair");
-	pid_t pid =
-	    (pid_t)syscall(SYS_clone, WPAR_SPAWN_CLONE_FLAGS | SIGCHLD, NULL, NULL, NULL, 0);
+	if (wpar_confine_prepare(m->spec, err) < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return -1;
+	}
+	bool born_inside = false;
+	pid_t pid = wpar_cgroup_clone(m->cg, WPAR_SPAWN_CLONE_FLAGS, &born_inside);
 	if (pid < 0) {
 		close(sp[0]);
 		close(sp[1]);
@@ -176,7 +182,8 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 		    .progress_data = &sp[1],
 		};
 		wpar_error_t cerr = NULL;
-		wpar_spawn_child(&s, &cerr);
+		if (wpar_cgroup_join_self(m->cg, born_inside, &cerr) == 0)
+			wpar_spawn_child(&s, &cerr);
 		char buf[1024];
 		int n = snprintf(buf, sizeof(buf), "err %s", cerr ? cerr->msg : "unknown error");
 		if (send(sp[1], buf, (size_t)n, MSG_NOSIGNAL) < 0) {
@@ -186,11 +193,8 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 	}
 	close(sp[1]);
 	int r = 0;
-	if (wpar_cgroup_attach(m->cg, pid, err) < 0 || write(sp[0], "g", 1) != 1) {
-		r = -1;
-		if (err && *err == NULL)
-			wpar_error_errno(err, "cannot release the WPAR's init");
-	}
+	if (write(sp[0], "g", 1) != 1)
+		r = wpar_error_errno(err, "cannot release the WPAR's init");
 	for (char buf[1024]; r == 0;) {
 		ssize_t n = recv(sp[0], buf, sizeof(buf) - 1, 0);
 		if (n < 0 && errno == EINTR)

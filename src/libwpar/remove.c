@@ -131,6 +131,10 @@ int wpar_remove(const char *name, const struct wpar_remove_opts *o, wpar_error_t
 	struct wpar_signal_guard guard;
 	wpar_signals_hold(&guard);
 	int r = remove_locked(name, o, err);
+	if (r == 0) {
+		wpar_lock_release_remove(lock);
+		lock = NULL;
+	}
 	wpar_signals_restore(&guard);
 	return r;
 }

@@ -42,7 +42,8 @@ int wpar_runtime_write(const char *name, const struct wpar_runtime_info *info, w
 		      "monitor_pid=%d\ninit_pid=%d\nboot_id=%s\nstarted=%lld\nroot=%s\ninit=%s\n",
 		      (int)info->monitor_pid, (int)info->init_pid, info->boot_id, info->started,
 		      info->root, info->init);
-	int r = write_file_atomic(path, sb.buf, sb.len, 0644, err);
+	/* /run is gone after a reboot: nothing to sync. */
+	int r = write_file_replace(path, sb.buf, sb.len, 0644, err);
 	strbuf_release(&sb);
 	return r;
 }

@@ -264,7 +264,7 @@ static int make_dev(int console_tree, wpar_error_t *err)
 
 /* What of the host's kernel /proc shows must not be writable or readable
  * from a WPAR (as the mainstream runtimes mask it). */
-static int protect_proc(wpar_error_t *err)
+int wpar_spawn_protect_proc(wpar_error_t *err)
 {
 	static const char *const masked[] = {"/proc/kcore",       "/proc/keys", "/proc/timer_list",
 					     "/proc/sched_debug", "/proc/kmsg", "/proc/acpi",
@@ -303,7 +303,7 @@ static int kernel_filesystems(int console_tree, wpar_error_t *err)
 	if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=20%") < 0 ||
 	    mkdir("/run/lock", 01777) < 0 || chmod("/run/lock", 01777) < 0)
 		return wpar_error_errno(err, "cannot mount /run");
-	if (make_dev(console_tree, err) < 0 || protect_proc(err) < 0)
+	if (make_dev(console_tree, err) < 0 || wpar_spawn_protect_proc(err) < 0)
 		return -1;
 	return 0;
 }
@@ -323,7 +323,7 @@ static int enter_root(const char *root, wpar_error_t *err)
 	return 0;
 }
 
-static int loopback_up(wpar_error_t *err)
+int wpar_spawn_loopback_up(wpar_error_t *err)
 {
 	cleanup_close int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
@@ -341,8 +341,9 @@ static int loopback_up(wpar_error_t *err)
 int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 {
 	char go;
-	/* The monitor puts this process into the WPAR's cgroup first; the
-	 * cgroup namespace made after that has the WPAR's group as root. */
+	/* This process is in the WPAR's cgroup already (born there, or moved
+	 * itself); the cgroup namespace made now has the WPAR's group as
+	 * root.  The go says the monitor is still there. */
 	if (read(s->sync_fd, &go, 1) != 1)
 		return wpar_error_input(err, "the monitor went away");
 	if (unshare(CLONE_NEWCGROUP) < 0)
@@ -363,7 +364,7 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 	    s->spec->general.hostname ? s->spec->general.hostname : s->spec->general.name;
 	if (sethostname(host, strlen(host)) < 0)
 		return wpar_error_errno(err, "cannot set the host name %s", host);
-	if (loopback_up(err) < 0)
+	if (wpar_spawn_loopback_up(err) < 0)
 		return -1;
 	if (setsid() < 0 || ioctl(s->console_fd, TIOCSCTTY, 0) < 0)
 		return wpar_error_errno(err, "cannot take the console");

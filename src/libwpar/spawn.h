@@ -31,6 +31,13 @@ struct wpar_spawn {
  * report; the child then exits. */
 int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err);
 
+/* Masks or makes read-only what of the kernel's /proc a WPAR must not
+ * use (needs a /proc of the WPAR's own mounted at /proc). */
+int wpar_spawn_protect_proc(wpar_error_t *err);
+
+/* Brings up the loopback of the network namespace the caller is in. */
+int wpar_spawn_loopback_up(wpar_error_t *err);
+
 /* Namespaces of a system WPAR (the cgroup namespace is entered by the
  * child itself, once the monitor has put it into the WPAR's cgroup). */
 #define WPAR_SPAWN_CLONE_FLAGS                                                                     \

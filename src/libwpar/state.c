@@ -71,7 +71,10 @@ int wpar_state_read(const char *name, struct wpar_state_record *rec, wpar_error_
 	return 0;
 }
 
-int wpar_state_write(const char *name, const struct wpar_state_record *rec, wpar_error_t *err)
+static bool is_running_state(enum wpar_state s);
+
+int wpar_state_write_how(const char *name, const struct wpar_state_record *rec, bool durable,
+			 wpar_error_t *err)
 {
 	cleanup_free char *dir = wpar_path_statedir(name);
 	if (mkdir_p(dir, 0700, err) < 0)
@@ -88,9 +91,17 @@ int wpar_state_write(const char *name, const struct wpar_state_record *rec, wpar
 		strbuf_printf(&sb, "boot_id=%s\n", rec->boot_id);
 	if (rec->reason[0])
 		strbuf_printf(&sb, "reason=%.*s\n", (int)strcspn(rec->reason, "\n"), rec->reason);
-	int r = write_file_atomic(path, sb.buf, sb.len, 0644, err);
+	int r = durable ? write_file_atomic(path, sb.buf, sb.len, 0644, err)
+			: write_file_replace(path, sb.buf, sb.len, 0644, err);
 	strbuf_release(&sb);
 	return r;
+}
+
+int wpar_state_write(const char *name, const struct wpar_state_record *rec, wpar_error_t *err)
+{
+	/* A running state carries the boot id and is void after a reboot
+	 * anyway: only the records that outlive one are synced. */
+	return wpar_state_write_how(name, rec, !is_running_state(rec->state), err);
 }
 
 int wpar_state_set(const char *name, enum wpar_state state, const char *op, wpar_error_t *err)

@@ -35,7 +35,13 @@ int wpar_state_from_letter(char c);                 /* -1 when unknown */
 
 /* Reads the recorded state; a missing record reads as Defined. */
 int wpar_state_read(const char *name, struct wpar_state_record *rec, wpar_error_t *err);
+/* Durable (fsync) for the records that outlive a reboot; a running state
+ * is void after one, so its record is not synced. */
 int wpar_state_write(const char *name, const struct wpar_state_record *rec, wpar_error_t *err);
+/* The caller decides (an application WPAR's records live only as long as
+ * its command). */
+int wpar_state_write_how(const char *name, const struct wpar_state_record *rec, bool durable,
+			 wpar_error_t *err);
 int wpar_state_set(const char *name, enum wpar_state state, const char *op, wpar_error_t *err);
 
 /* The state to show and act on: the record corrected by what is true now

@@ -145,8 +145,14 @@ int wpar_stop(const char *name, const struct wpar_stop_opts *o, wpar_error_t *er
 		return recover(name, spec, o, err);
 	}
 	wpar_error_t merr = NULL;
-	if (stop_through_monitor(name, o, &merr) == 0)
+	if (stop_through_monitor(name, o, &merr) == 0) {
+		/* An application WPAR is gone with its command. */
+		if (!wpar_store_exists(name)) {
+			wpar_lock_release_remove(lock);
+			lock = NULL;
+		}
 		return 0;
+	}
 	if (!o->force) {
 		*err = merr;
 		return -1;

@@ -36,7 +36,7 @@ int wpar_store_load(const char *name, struct wpar_spec **out, wpar_error_t *err)
 	return 0;
 }
 
-int wpar_store_save(const struct wpar_spec *spec, wpar_error_t *err)
+static int save(const struct wpar_spec *spec, bool durable, wpar_error_t *err)
 {
 	const char *name = spec->general.name;
 	if (wpar_name_check(name, err) < 0)
@@ -45,7 +45,18 @@ int wpar_store_save(const struct wpar_spec *spec, wpar_error_t *err)
 		return -1;
 	cleanup_free char *path = wpar_path_spec(name);
 	cleanup_free char *text = wpar_spec_write(spec);
-	return write_file_atomic(path, text, strlen(text), 0644, err);
+	return durable ? write_file_atomic(path, text, strlen(text), 0644, err)
+		       : write_file_replace(path, text, strlen(text), 0644, err);
+}
+
+int wpar_store_save(const struct wpar_spec *spec, wpar_error_t *err)
+{
+	return save(spec, true, err);
+}
+
+int wpar_store_save_transient(const struct wpar_spec *spec, wpar_error_t *err)
+{
+	return save(spec, false, err);
 }
 
 /* Removes a directory tree that only this library writes (state files):
@@ -174,30 +185,44 @@ char *wpar_store_find_directory(const char *dir, const char *except, wpar_error_
 
 struct wpar_lock {
 	int fd;
+	char *path;
 };
 
+/* The file is the lock's name, and the holder of a lock may remove it
+ * (wpar_lock_release_remove): whoever waited on the removed file finds,
+ * once it holds the flock, that the path names another file or none, and
+ * starts over on the current one. */
 static int lock_path(const char *path, int flags, struct wpar_lock **out, wpar_error_t *err)
 {
 	cleanup_free char *dir = xstrdup(path);
 	*strrchr(dir, '/') = '\0';
 	if (mkdir_p(dir, 0700, err) < 0)
 		return -1;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return wpar_error_errno(err, "cannot open lock file %s", path);
-	int op = LOCK_EX | ((flags & WPAR_LOCK_NOWAIT) ? LOCK_NB : 0);
-	while (flock(fd, op) < 0) {
-		if (errno == EINTR)
-			continue;
-		int saved = errno;
+	for (;;) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return wpar_error_errno(err, "cannot open lock file %s", path);
+		int op = LOCK_EX | ((flags & WPAR_LOCK_NOWAIT) ? LOCK_NB : 0);
+		while (flock(fd, op) < 0) {
+			if (errno == EINTR)
+				continue;
+			int saved = errno;
+			close(fd);
+			if (saved == EWOULDBLOCK)
+				return wpar_error_make(err, EBUSY,
+						       "another command is working on it");
+			return wpar_error_make(err, saved, "cannot lock %s", path);
+		}
+		struct stat held, now;
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_ino == now.st_ino &&
+		    held.st_dev == now.st_dev) {
+			*out = xmalloc(sizeof(**out));
+			(*out)->fd = fd;
+			(*out)->path = xstrdup(path);
+			return 0;
+		}
 		close(fd);
-		if (saved == EWOULDBLOCK)
-			return wpar_error_make(err, EBUSY, "another command is working on it");
-		return wpar_error_make(err, saved, "cannot lock %s", path);
 	}
-	*out = xmalloc(sizeof(**out));
-	(*out)->fd = fd;
-	return 0;
 }
 
 int wpar_lock_acquire(const char *name, int flags, struct wpar_lock **out, wpar_error_t *err)
@@ -219,7 +244,16 @@ void wpar_lock_release(struct wpar_lock *lock)
 	if (lock == NULL)
 		return;
 	close(lock->fd);
+	free(lock->path);
 	free(lock);
+}
+
+void wpar_lock_release_remove(struct wpar_lock *lock)
+{
+	if (lock == NULL)
+		return;
+	unlink(lock->path);
+	wpar_lock_release(lock);
 }
 
 bool wpar_lock_is_held(const char *name)

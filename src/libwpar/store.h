@@ -16,6 +16,10 @@ int wpar_store_load(const char *name, struct wpar_spec **out, wpar_error_t *err)
 
 /* Writes the spec file of spec->general.name atomically. */
 int wpar_store_save(const struct wpar_spec *spec, wpar_error_t *err);
+/* The same without fsync, for the definition of an application WPAR that
+ * lives only as long as its command (a host crash may lose it, which is
+ * what its end would have done). */
+int wpar_store_save_transient(const struct wpar_spec *spec, wpar_error_t *err);
 
 /* Removes the spec file and the state directory of a WPAR. */
 int wpar_store_remove(const char *name, wpar_error_t *err);
@@ -39,6 +43,9 @@ struct wpar_lock;
 enum { WPAR_LOCK_WAIT = 0, WPAR_LOCK_NOWAIT = 1 };
 int wpar_lock_acquire(const char *name, int flags, struct wpar_lock **out, wpar_error_t *err);
 void wpar_lock_release(struct wpar_lock *lock);
+/* Releases the lock and removes its file (for a WPAR that no longer
+ * exists, so that names used once do not pile up). */
+void wpar_lock_release_remove(struct wpar_lock *lock);
 static inline void wpar_lock_releasep(struct wpar_lock **l)
 {
 	if (*l)

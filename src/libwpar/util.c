@@ -175,14 +175,14 @@ static int fsync_parent(const char *path)
 	return fsync(dfd);
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
-		      wpar_error_t *err)
+static int write_file_replace_how(const char *path, const char *data, size_t len, mode_t mode,
+				  bool durable, wpar_error_t *err)
 {
 	cleanup_free char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return wpar_error_errno(err, "cannot create %s", tmp);
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
 		int saved = errno;
 		close(fd);
 		unlink(tmp);
@@ -198,9 +198,21 @@ int write_file_atomic(const char *path, const char *data, size_t len, mode_t mod
 		unlink(tmp);
 		return wpar_error_make(err, saved, "cannot rename %s to %s", tmp, path);
 	}
-	if (fsync_parent(path) < 0)
+	if (durable && fsync_parent(path) < 0)
 		return wpar_error_errno(err, "cannot sync the directory of %s", path);
 	return 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+		      wpar_error_t *err)
+{
+	return write_file_replace_how(path, data, len, mode, true, err);
+}
+
+int write_file_replace(const char *path, const char *data, size_t len, mode_t mode,
+		       wpar_error_t *err)
+{
+	return write_file_replace_how(path, data, len, mode, false, err);
 }
 
 int mkdir_p(const char *path, mode_t mode, wpar_error_t *err)

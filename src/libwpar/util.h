@@ -67,6 +67,13 @@ int read_file(const char *path, char **out, size_t *len, wpar_error_t *err);
  * rename over the target, fsync of the directory. */
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		      wpar_error_t *err);
+/* The same without fsync: readers never see a partial file, but after a
+ * host crash the old content (or none) may come back.  For records that
+ * mean nothing after a reboot (running state, /run) and for the
+ * definitions of application WPARs that live only as long as their
+ * command. */
+int write_file_replace(const char *path, const char *data, size_t len, mode_t mode,
+		       wpar_error_t *err);
 
 /* mkdir -p; existing directories are fine. */
 int mkdir_p(const char *path, mode_t mode, wpar_error_t *err);

@@ -1,0 +1,293 @@
+/* wparexec: run one command in an application workload partition. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "appwpar.h"
+#include "cmdline.h"
+#include "lifecycle.h"
+#include "spec.h"
+#include "store.h"
+#include "util.h"
+
+extern char **environ;
+
+static const char usage[] =
+    "Usage: wparexec [-a] [-c [-1]] [-F] [-h hostName] [-i] [-I attr=value ...] ...\n"
+    "        [-M attr=value ...] ... [-n wparName] [-N attr=value ...] ...\n"
+    "        [-R attr=value ...] [-u userScript] [-v]\n"
+    "        { [-e existing_wpar | -f inFile] [-o outFile [-w]] [--] [VAR=val ...] Command "
+    "[args]\n"
+    "        | -w -o outFile [-f inFile | -e existing_wpar] [--] [VAR=val ...] Command "
+    "[args] }\n";
+
+static const struct wpar_optdef options[] = {
+    {'1', WPAR_OPT_FLAG, NULL},  {'a', WPAR_OPT_FLAG, NULL},  {'c', WPAR_OPT_FLAG, NULL},
+    {'e', WPAR_OPT_ARG, NULL},   {'f', WPAR_OPT_ARG, NULL},   {'F', WPAR_OPT_FLAG, NULL},
+    {'h', WPAR_OPT_ARG, NULL},   {'i', WPAR_OPT_FLAG, NULL},  {'I', WPAR_OPT_ATTRS, NULL},
+    {'M', WPAR_OPT_ATTRS, NULL}, {'n', WPAR_OPT_ARG, NULL},   {'N', WPAR_OPT_ATTRS, NULL},
+    {'o', WPAR_OPT_ARG, NULL},   {'R', WPAR_OPT_ATTRS, NULL}, {'u', WPAR_OPT_ARG, NULL},
+    {'v', WPAR_OPT_FLAG, NULL},  {'w', WPAR_OPT_FLAG, NULL},
+};
+
+struct request {
+	struct wpar_cmdline cl;
+	struct wpar_spec *spec;
+	char **env_words; /* VAR=val before the command */
+	size_t n_env;
+	char **argv; /* the command and its arguments (NULL-terminated), or NULL */
+	bool show_usage;
+};
+
+static int set_general(struct wpar_spec *spec, const char *attr, const char *value, char flag,
+		       wpar_error_t *err)
+{
+	if (wpar_spec_set(spec, WPAR_ST_GENERAL, 0, attr, value, err) < 0)
+		return wpar_error_prefix(err, "-%c", flag);
+	return 0;
+}
+
+static int load_base(const struct wpar_cmdline *cl, struct wpar_spec **out, wpar_error_t *err)
+{
+	const struct wpar_opt *f = wpar_cmdline_last(cl, 'f');
+	const struct wpar_opt *e = wpar_cmdline_last(cl, 'e');
+	if (f && e)
+		return wpar_error_input(err, "-e and -f exclude each other");
+	if (f)
+		return wpar_spec_load(f->arg, out, err);
+	if (e) {
+		if (wpar_store_load(e->arg, out, err) < 0)
+			return -1;
+		if (wpar_spec_type(*out) != WPAR_APPLICATION)
+			return wpar_error_input(err,
+						"-e %s: a system WPAR; wparexec copies application "
+						"WPARs only",
+						e->arg);
+		wpar_spec_make_template(*out);
+		return 0;
+	}
+	*out = wpar_spec_new();
+	wpar_spec_append(*out, WPAR_ST_GENERAL);
+	return 0;
+}
+
+static int apply_flag(struct wpar_spec *spec, const struct wpar_opt *o, wpar_error_t *err)
+{
+	char flagname[3] = {'-', o->flag, '\0'};
+	switch (o->flag) {
+	case 'n':
+		return set_general(spec, "name", o->arg, 'n', err);
+	case 'h':
+		return set_general(spec, "hostname", o->arg, 'h', err);
+	case 'c':
+		return set_general(spec, "checkpointable", "yes", 'c', err);
+	case 'i':
+		return set_general(spec, "routing", "yes", 'i', err);
+	case 'u':
+		return set_general(spec, "script", o->arg, 'u', err);
+	case 'M':
+		return wpar_spec_add_words(spec, WPAR_ST_MOUNT, flagname, o->words, o->n_words,
+					   err);
+	case 'N':
+		return wpar_spec_add_words(spec, WPAR_ST_NETWORK, flagname, o->words, o->n_words,
+					   err);
+	case 'I':
+		if (wpar_spec_add_words(spec, WPAR_ST_ROUTE, flagname, o->words, o->n_words, err) <
+		    0)
+			return -1;
+		return set_general(spec, "routing", "yes", 'I', err);
+	case 'R':
+		return wpar_spec_add_words(spec, WPAR_ST_RESOURCES, flagname, o->words, o->n_words,
+					   err);
+	default:
+		return 0; /* -1 -a -e -f -F -o -v -w: handled by the caller */
+	}
+}
+
+static bool is_env_word(const char *w)
+{
+	const char *eq = strchr(w, '=');
+	if (eq == NULL || eq == w)
+		return false;
+	for (const char *p = w; p < eq; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (p > w && *p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
+
+/* The spec that the flags, the -f/-e base and the command line make. */
+static int build(int argc, char **argv, struct request *rq, wpar_error_t *err)
+{
+	rq->show_usage = true;
+	if (wpar_cmdline_parse(argc, argv, options, ARRAY_SIZE(options), true, &rq->cl, err) < 0)
+		return -1;
+	rq->show_usage = false;
+	struct wpar_cmdline *cl = &rq->cl;
+	if (wpar_cmdline_has(cl, '1') && !wpar_cmdline_has(cl, 'c'))
+		return wpar_error_input(err, "-1 (create the configuration only) is valid only "
+					     "with -c");
+	if (wpar_cmdline_has(cl, 'w') && !wpar_cmdline_has(cl, 'o'))
+		return wpar_error_input(err, "-w needs -o outFile");
+	if (load_base(cl, &rq->spec, err) < 0)
+		return -1;
+	for (size_t i = 0; i < cl->n_opts; i++)
+		if (apply_flag(rq->spec, &cl->opts[i], err) < 0)
+			return -1;
+	size_t k = 0;
+	while (k < cl->n_operands && is_env_word(cl->operands[k]))
+		k++;
+	rq->env_words = cl->operands;
+	rq->n_env = k;
+	struct wpar_general *g = &rq->spec->general;
+	if (k < cl->n_operands) {
+		rq->argv = xcalloc(cl->n_operands - k + 1, sizeof(char *));
+		memcpy(rq->argv, cl->operands + k, (cl->n_operands - k) * sizeof(char *));
+		/* The spec keeps the whole command line, environment words
+		 * included: `application` is run through the shell. */
+		char **words = xcalloc(cl->n_operands + 1, sizeof(char *));
+		memcpy(words, cl->operands, cl->n_operands * sizeof(char *));
+		free(g->application);
+		g->application = wpar_app_command_line(words);
+		free(words);
+	} else if (k > 0 || g->application == NULL) {
+		rq->show_usage = true;
+		return wpar_error_input(err, "0960-383 You must specify exactly one application "
+					     "to run.");
+	}
+	if (g->name == NULL && !wpar_cmdline_has(cl, 'w')) {
+		char *first = rq->argv ? xstrdup(rq->argv[0]) : xstrdup(g->application);
+		first[strcspn(first, " \t")] = '\0';
+		g->name = wpar_app_generate_name(first);
+		free(first);
+	}
+	return 0;
+}
+
+/* The command's environment: wparexec's own, VAR=val words on top. */
+static char **command_env(const struct request *rq)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xcalloc(n + rq->n_env + 1, sizeof(char *));
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t klen = strcspn(environ[i], "=");
+		bool replaced = false;
+		for (size_t j = 0; j < rq->n_env && !replaced; j++)
+			replaced = strncmp(rq->env_words[j], environ[i], klen + 1) == 0;
+		if (!replaced)
+			env[m++] = environ[i];
+	}
+	for (size_t j = 0; j < rq->n_env; j++)
+		env[m++] = rq->env_words[j];
+	return env;
+}
+
+static int write_spec_file(const char *path, const struct wpar_spec *spec, wpar_error_t *err)
+{
+	cleanup_free char *text = wpar_spec_write(spec);
+	return write_file_atomic(path, text, strlen(text), 0644, err);
+}
+
+/* Ends wparexec the way the command ended. */
+static int exit_like(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	int sig = WTERMSIG(status);
+	/* Die of the same signal, so that the shell sees what the command
+	 * did (and stops a loop on ^C), without a core of wparexec. */
+	struct rlimit none = {0, 0};
+	setrlimit(RLIMIT_CORE, &none);
+	signal(sig, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	return 128 + sig;
+}
+
+static int fail(wpar_error_t *err, int status)
+{
+	fprintf(stderr, "wparexec: %s\n", (*err)->msg);
+	wpar_error_release(err);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	wpar_error_t err = NULL;
+	struct request rq = {0};
+	int rc = WPAR_APP_EXIT_FAILED;
+	char **env = NULL;
+	if (build(argc, argv, &rq, &err) < 0) {
+		rc = fail(&err, WPAR_APP_EXIT_FAILED);
+		if (rq.show_usage)
+			fputs(usage, stderr);
+		goto out;
+	}
+	if (wpar_cmdline_has(&rq.cl, 'w')) {
+		/* Only the specification file: nothing is checked against the
+		 * host, nothing runs. */
+		if (wpar_spec_validate_template(rq.spec, &err) < 0 ||
+		    write_spec_file(wpar_cmdline_last(&rq.cl, 'o')->arg, rq.spec, &err) < 0)
+			rc = fail(&err, WPAR_APP_EXIT_FAILED);
+		else
+			rc = 0;
+		goto out;
+	}
+	if (geteuid() != 0) {
+		fputs("wparexec: only root can create workload partitions\n", stderr);
+		goto out;
+	}
+	if (wpar_app_check(rq.spec, &err) < 0) {
+		rc = fail(&err, WPAR_APP_EXIT_FAILED);
+		goto out;
+	}
+	const struct wpar_opt *o_out = wpar_cmdline_last(&rq.cl, 'o');
+	if (o_out && write_spec_file(o_out->arg, rq.spec, &err) < 0) {
+		rc = fail(&err, WPAR_APP_EXIT_FAILED);
+		goto out;
+	}
+	if (wpar_cmdline_has(&rq.cl, '1')) {
+		rc = wpar_app_define(rq.spec, &err) < 0 ? fail(&err, WPAR_APP_EXIT_FAILED) : 0;
+		goto out;
+	}
+	if (rq.argv) {
+		/* As a shell: 127 for a command that is not there, 126 for one
+		 * that cannot run, before anything is created. */
+		cleanup_free char *path = NULL;
+		if (wpar_app_resolve(rq.argv[0], &path, &err) < 0) {
+			rc = fail(&err, err->status == ENOENT ? WPAR_APP_EXIT_NOTFOUND
+							      : WPAR_APP_EXIT_NOEXEC);
+			goto out;
+		}
+	}
+	env = command_env(&rq);
+	struct wpar_app_opts ao = {
+	    .argv = rq.argv,
+	    .envp = env,
+	    .status_fd = -1,
+	    .progress = wpar_cmdline_has(&rq.cl, 'v') ? stderr : NULL,
+	};
+	int status = 0;
+	if (wpar_app_run(rq.spec, &ao, &status, &err) < 0) {
+		rc = fail(&err, WPAR_APP_EXIT_FAILED);
+		goto out;
+	}
+	rc = exit_like(status);
+out:
+	free(env);
+	free(rq.argv);
+	wpar_spec_free(rq.spec);
+	wpar_cmdline_release(&rq.cl);
+	return rc;
+}

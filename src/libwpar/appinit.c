@@ -1,0 +1,184 @@
+/* The init of an application WPAR: PID 1 of its namespaces.  It builds
+ * the WPAR's view of the host (its own /proc, read-only /sys, private IPC
+ * file systems, host name, loopback), confines itself, forks the command,
+ * then reaps every orphan and passes signals on until the command ends.
+ * Its exit ends the WPAR: the kernel kills whatever else is left in a PID
+ * namespace whose init is gone. */
+#include "appwpar.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "confine.h"
+#include "spawn.h"
+#include "util.h"
+
+/* How long after a signal reached the WPAR directly the monitor's copy
+ * of it counts as a duplicate. */
+#define DUPLICATE_WINDOW_MS 200
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The host's file systems stay shared (AIX: an application WPAR runs on
+ * the global file systems); what belongs to the namespaces is the WPAR's
+ * own: /proc of its PID namespace, /dev/mqueue of its IPC namespace, an
+ * empty /dev/shm, and /sys read-only. */
+static int build_view(wpar_error_t *err)
+{
+	/* Slave: mounts the host makes later still appear here, and nothing
+	 * mounted here reaches the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return wpar_error_errno(err, "cannot make the WPAR's mounts private");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return wpar_error_errno(err, "cannot mount the WPAR's /proc");
+	if (wpar_spawn_protect_proc(err) < 0)
+		return -1;
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	if (is_dir("/sys") &&
+	    syscall(SYS_mount_setattr, AT_FDCWD, "/sys", AT_RECURSIVE, &ro, sizeof(ro)) < 0 &&
+	    errno != EINVAL) /* EINVAL: /sys is no mount on this host */
+		return wpar_error_errno(err, "cannot make /sys read-only");
+	if (is_dir("/dev/shm") &&
+	    mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return wpar_error_errno(err, "cannot mount the WPAR's /dev/shm");
+	if (is_dir("/dev/mqueue") &&
+	    mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return wpar_error_errno(err, "cannot mount the WPAR's /dev/mqueue");
+	return 0;
+}
+
+static void report(int fd, const char *msg)
+{
+	char buf[1100];
+	int n = snprintf(buf, sizeof(buf), "err %s", msg);
+	if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) < 0) {
+		/* the monitor is gone; so is everything else */
+	}
+}
+
+static void exec_command(const struct wpar_app_child *c)
+{
+	/* What the caller's signals were: handlers do not survive exec, but
+	 * the mask and ignored signals do, as with any command. */
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN &&
+		    sa.sa_handler != SIG_DFL) {
+			sa.sa_handler = SIG_DFL;
+			sigaction(sig, &sa, NULL);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &c->command_mask, NULL);
+	execve(c->path, c->argv, c->envp);
+	int e = errno;
+	char msg[600];
+	snprintf(msg, sizeof(msg), "%s: %s", c->argv[0], strerror(e));
+	report(c->sync_fd, msg);
+	_exit(e == ENOENT ? WPAR_APP_EXIT_NOTFOUND : WPAR_APP_EXIT_NOEXEC);
+}
+
+static void write_status(int fd, int status)
+{
+	if (write(fd, &status, sizeof(status)) != sizeof(status)) {
+		/* the monitor then reads init's own status */
+	}
+}
+
+void wpar_app_child_main(const struct wpar_app_child *c)
+{
+	/* Every signal is taken with sigwaitinfo: PID 1 of a namespace gets
+	 * only the signals it handles, and blocked ones count as handled. */
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "wparexec-init");
+	/* Its locks must go with the monitor: a watcher waits for them. */
+	for (size_t i = 0; i < ARRAY_SIZE(c->monitor_fds); i++)
+		if (c->monitor_fds[i] >= 0)
+			close(c->monitor_fds[i]);
+	char go;
+	/* End of file instead of go: the monitor died before this process
+	 * had its death signal. */
+	if (read(c->sync_fd, &go, 1) != 1)
+		_exit(WPAR_APP_EXIT_FAILED);
+	wpar_error_t err = NULL;
+	if (wpar_cgroup_join_self(c->cg, c->born_inside, &err) < 0) {
+		report(c->sync_fd, err->msg);
+		_exit(WPAR_APP_EXIT_FAILED);
+	}
+	const char *host =
+	    c->spec->general.hostname ? c->spec->general.hostname : c->spec->general.name;
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		wpar_error_errno(&err, "cannot create the cgroup namespace");
+	else if (build_view(&err) == 0 && sethostname(host, strlen(host)) < 0)
+		wpar_error_errno(&err, "cannot set the host name %s", host);
+	if (err == NULL && wpar_spawn_loopback_up(&err) == 0)
+		wpar_confine_apply(c->spec, &err);
+	if (err) {
+		report(c->sync_fd, err->msg);
+		_exit(WPAR_APP_EXIT_FAILED);
+	}
+	pid_t command = fork();
+	if (command < 0) {
+		report(c->sync_fd, "cannot fork the command");
+		_exit(WPAR_APP_EXIT_FAILED);
+	}
+	if (command == 0)
+		exec_command(c);
+	/* The monitor learns of the exec when the last copy of the sync
+	 * socket (the command's, close-on-exec) is gone. */
+	close(c->sync_fd); /* When a signal went to the whole process group (kill -TERM -pgid),
+			    * the command got it directly, this init too, and the monitor passes
+			    * its copy on: that copy is dropped.  The direct one always comes
+			    * first (one kill() queues them all), so a pass-on of the same
+			    * signal shortly after a direct one is that duplicate. */
+	long long direct_ms[NSIG] = {0};
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&all, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			bool passed_on =
+			    si.si_code == SI_QUEUE && si.si_value.sival_int == WPAR_APP_SIGNAL_MARK;
+			long long now = monotonic_ms();
+			if (!passed_on)
+				direct_ms[sig] = now;
+			else if (direct_ms[sig] == 0 || now - direct_ms[sig] > DUPLICATE_WINDOW_MS)
+				kill(command, sig);
+			continue;
+		}
+		int status;
+		pid_t pid;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid != command)
+				continue;
+			write_status(c->status_fd, status);
+			_exit(0);
+		}
+	}
+}

@@ -1,0 +1,716 @@
+/* Application WPARs, host side: the definition, the monitor that runs one
+ * (wparexec itself), and the watcher that cleans up after a killed one.
+ * See appwpar.h for the process model. */
+#include "appwpar.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "confine.h"
+#include "fsimage.h"
+#include "lifecycle.h"
+#include "name.h"
+#include "paths.h"
+#include "runtime.h"
+#include "state.h"
+#include "store.h"
+#include "util.h"
+
+#define APP_CLONE_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
+#define KILL_WAIT_MS    5000
+#define MAX_CLIENTS     8
+/* The state record's op of an application WPAR that exists only while
+ * its command runs (a kept definition has none). */
+#define TRANSIENT_OP "exec"
+
+/* ---- names, command lines, checks --------------------------------------- */
+
+int wpar_app_resolve(const char *command, char **path, wpar_error_t *err)
+{
+	if (command == NULL || command[0] == '\0')
+		return wpar_error_make(err, ENOENT,
+				       "0960-383 You must specify exactly one "
+				       "application to run.");
+	if (strchr(command, '/')) {
+		struct stat st;
+		if (stat(command, &st) < 0)
+			return wpar_error_make(err, errno == ENOENT ? ENOENT : EACCES, "%s: %s",
+					       command, strerror(errno));
+		if (S_ISDIR(st.st_mode))
+			return wpar_error_make(err, EACCES, "%s: Is a directory", command);
+		if (access(command, X_OK) < 0)
+			return wpar_error_make(err, EACCES, "%s: Permission denied", command);
+		*path = xstrdup(command);
+		return 0;
+	}
+	const char *env = getenv("PATH");
+	cleanup_free char *dirs = xstrdup(env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	bool denied = false;
+	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
+		char *p = xasprintf("%s/%s", *d ? d : ".", command);
+		struct stat st;
+		if (stat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (access(p, X_OK) == 0) {
+				*path = p;
+				return 0;
+			}
+			denied = true;
+		}
+		free(p);
+	}
+	if (denied)
+		return wpar_error_make(err, EACCES, "%s: Permission denied", command);
+	return wpar_error_make(err, ENOENT, "%s: command not found", command);
+}
+
+char *wpar_app_generate_name(const char *command)
+{
+	const char *base = command ? strrchr(command, '/') : NULL;
+	base = base ? base + 1 : (command ? command : "");
+	char stem[18];
+	size_t n = 0;
+	for (const char *p = base; *p && n < sizeof(stem) - 1; p++) {
+		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9');
+		if (n == 0 && !(alnum && *p != '0'))
+			continue; /* no leading '-' or '0' (AIX) */
+		if (alnum)
+			stem[n++] = *p;
+		else if (stem[n - 1] != '-')
+			stem[n++] = '-';
+	}
+	while (n > 0 && stem[n - 1] == '-')
+		n--;
+	stem[n] = '\0';
+	return xasprintf("%s-%d", n ? stem : "wpar", (int)getpid());
+}
+
+static bool shell_safe(const char *w)
+{
+	if (*w == '\0')
+		return false;
+	for (; *w; w++)
+		if (!strchr(
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+@%-",
+			*w))
+			return false;
+	return true;
+}
+
+char *wpar_app_command_line(char *const *words)
+{
+	struct strbuf sb = {0};
+	for (size_t i = 0; words[i]; i++) {
+		if (i)
+			strbuf_printf(&sb, " ");
+		if (shell_safe(words[i])) {
+			strbuf_printf(&sb, "%s", words[i]);
+			continue;
+		}
+		strbuf_printf(&sb, "'");
+		for (const char *p = words[i]; *p; p++)
+			strbuf_printf(&sb, *p == '\'' ? "'\\''" : "%c", *p);
+		strbuf_printf(&sb, "'");
+	}
+	return strbuf_steal(&sb);
+}
+
+int wpar_app_check(struct wpar_spec *spec, wpar_error_t *err)
+{
+	struct wpar_general *g = &spec->general;
+	/* What only a system WPAR has: a spec file that sets one describes a
+	 * system WPAR, which mkwpar creates. */
+	const struct {
+		const char *attr;
+		const char *value;
+	} system_only[] = {
+	    {"privateusr", g->privateusr},
+	    {"auto", g->autostart},
+	    {"ostype", g->ostype},
+	    {"rootvgwpar", g->rootvgwpar},
+	    {"preserve", g->preserve},
+	    {"preservename", g->preservename},
+	    {"devices", g->devices},
+	    {"postscript", g->postscript},
+	    {"copy_nameres", g->copy_nameres},
+	    {"init", g->init},
+	    {"vg", g->vg},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(system_only); i++)
+		if (system_only[i].value)
+			return wpar_error_input(err,
+						"the specification sets general.%s, which only a "
+						"system WPAR has (create it with mkwpar -f)",
+						system_only[i].attr);
+	if (spec->n_devices || spec->n_lvmgmt || spec->n_options)
+		return wpar_error_input(err,
+					"the specification has %s stanzas, which only a "
+					"system WPAR has (create it with mkwpar -f)",
+					spec->n_devices  ? "device"
+					: spec->n_lvmgmt ? "lvmgmt"
+							 : "options");
+	if (g->application == NULL)
+		return wpar_error_input(err, "0960-383 You must specify exactly one application to "
+					     "run.");
+	if (g->directory && strcmp(g->directory, "/") != 0)
+		return wpar_error_input(err,
+					"directory %s: an application WPAR runs in the host's file "
+					"systems; its directory is /",
+					g->directory);
+	/* A dependency without vfs= is what its other attributes make it. */
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		struct wpar_mount *m = &spec->mounts[i];
+		if (m->vfs == NULL)
+			m->vfs = xstrdup(m->host                      ? "nfs"
+					 : m->dev && m->dev[0] == '/' ? "namefs"
+								      : "directory");
+	}
+	if (wpar_spec_fill_defaults(spec, err) < 0 || wpar_spec_validate(spec, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Under the registry lock: the name is free, then this command holds the
+ * WPAR's lock and its definition exists. */
+static int claim(struct wpar_spec *spec, bool durable, struct wpar_lock **lock, wpar_error_t *err)
+{
+	const char *name = spec->general.name;
+	cleanup_lock struct wpar_lock *registry = NULL;
+	if (wpar_name_check(name, err) < 0 || wpar_registry_lock(&registry, err) < 0)
+		return -1;
+	if (wpar_store_exists(name))
+		return wpar_error_make(
+		    err, EEXIST, "0960-325 A workload partition called %s already exists.", name);
+	if (wpar_lock_acquire(name, WPAR_LOCK_NOWAIT, lock, err) < 0)
+		return -1;
+	struct wpar_state_record rec = {.state = durable ? WPAR_DEFINED : WPAR_TRANSITIONAL,
+					.pid = getpid()};
+	if (!durable)
+		snprintf(rec.op, sizeof(rec.op), "%s", TRANSIENT_OP);
+	int r = durable ? wpar_store_save(spec, err) : wpar_store_save_transient(spec, err);
+	if (r == 0)
+		r = wpar_state_write_how(name, &rec, durable, err);
+	if (r < 0) {
+		wpar_store_remove(name, NULL);
+		wpar_lock_release(*lock);
+		*lock = NULL;
+	}
+	return r;
+}
+
+int wpar_app_define(struct wpar_spec *spec, wpar_error_t *err)
+{
+	cleanup_lock struct wpar_lock *lock = NULL;
+	return claim(spec, true, &lock, err);
+}
+
+/* ---- the end of an application WPAR ------------------------------------- */
+
+/* Empties and removes the cgroup, the runtime directory, and the
+ * definition of a transient WPAR (a kept one goes back to Defined). */
+static int remove_instance(const char *name, struct wpar_cgroup *cg, bool transient,
+			   const char *reason, wpar_error_t *err)
+{
+	if (cg &&
+	    (wpar_cgroup_kill_all(cg, KILL_WAIT_MS, err) < 0 || wpar_cgroup_destroy(cg, err) < 0))
+		return -1;
+	if (wpar_runtime_remove(name, err) < 0)
+		return -1;
+	if (transient)
+		return wpar_store_remove(name, err);
+	struct wpar_state_record rec = {.state = WPAR_DEFINED, .pid = getpid()};
+	if (reason)
+		snprintf(rec.reason, sizeof(rec.reason), "%s", reason);
+	return wpar_state_write(name, &rec, err);
+}
+
+int wpar_app_reap(const char *name, wpar_error_t *err)
+{
+	struct wpar_state_record rec = {0};
+	wpar_state_read(name, &rec, NULL);
+	bool transient = strcmp(rec.op, TRANSIENT_OP) == 0;
+	struct wpar_cgroup *cg = NULL;
+	wpar_error_t none = NULL;
+	if (wpar_cgroup_open(name, &cg, &none) < 0)
+		wpar_error_release(&none);
+	int r = remove_instance(name, cg, transient, "last run: its monitor was killed", err);
+	if (cg)
+		wpar_cgroup_free(cg);
+	return r;
+}
+
+/* The watcher: a fork in its own session that waits for the monitor's
+ * end.  A monitor that ends normally says so first ('d'); end of file
+ * without it means the monitor was killed, and the watcher removes what
+ * it left, once the WPAR's init (which dies with the monitor) is gone
+ * too.  Returns the write end for the monitor. */
+static int start_watcher(const char *name, bool transient)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[0]);
+		return p[1];
+	}
+	/* Nothing of the monitor's: no terminal, no caller's pipes (a
+	 * pipeline must see its end when the command ends), no locks. */
+	if (fork() != 0)
+		_exit(0);
+	setsid();
+	prctl(PR_SET_NAME, "wparexec-watch");
+	dup2(p[0], 0);
+	int null = open("/dev/null", O_WRONLY);
+	dup2(null, 1);
+	dup2(null, 2);
+	syscall(SYS_close_range, 3, ~0U, 0);
+	cleanup_free char *lockpath = wpar_runtime_path(name, "monitor.lock");
+	int lockfd = open(lockpath, O_RDWR | O_CLOEXEC);
+	char c = 0;
+	while (read(0, &c, 1) < 0 && errno == EINTR)
+		;
+	if (c == 'd')
+		_exit(0);
+	if (lockfd >= 0)
+		while (flock(lockfd, LOCK_EX) < 0 && errno == EINTR)
+			;
+	cleanup_lock struct wpar_lock *lock = NULL;
+	if (wpar_lock_acquire(name, WPAR_LOCK_WAIT, &lock, NULL) == 0) {
+		struct wpar_state_record rec = {0};
+		/* Still the instance this watcher was made for? */
+		if (wpar_state_read(name, &rec, NULL) == 0 && !wpar_monitor_alive(name) &&
+		    (transient ? strcmp(rec.op, TRANSIENT_OP) == 0 : rec.state != WPAR_DEFINED) &&
+		    wpar_app_reap(name, NULL) == 0 && transient) {
+			wpar_lock_release_remove(lock);
+			lock = NULL;
+		}
+	}
+	_exit(0);
+}
+
+/* ---- the monitor ---------------------------------------------------------- */
+
+struct app {
+	const struct wpar_app_opts *o;
+	struct wpar_spec *spec;
+	const char *name;
+	bool transient;
+	struct wpar_cgroup *cg;
+	int monitor_lock, listen_fd, sig_fd, watcher_fd, status_pipe;
+	pid_t init_pid;
+	int clients[MAX_CLIENTS];
+	size_t n_clients;
+	bool stopping, swept;
+	long long deadline_ms; /* -1: none */
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* A line for startwpar (status pipe) and for -v. */
+static void __attribute__((format(printf, 3, 4)))
+status_line(struct app *a, const char *kind, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (a->o->status_fd >= 0)
+		dprintf(a->o->status_fd, "%s %s\n", kind, text);
+	if (strcmp(kind, "msg") == 0)
+		progress_line(a->o->progress, "%s", text);
+}
+
+static void client_line(struct app *a, const char *kind, const char *text)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s %s", kind, text);
+	for (size_t i = 0; i < a->n_clients; i++)
+		if (send(a->clients[i], line, (size_t)n, MSG_NOSIGNAL) < 0) {
+			/* that stopwpar is gone; the stop goes on */
+		}
+}
+
+/* The signals passed on to the command.  The job-control stops are not
+ * among them: ^Z stops wparexec with its command, as the shell expects. */
+static const int forwarded[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM, SIGUSR1,
+				SIGUSR2, SIGALRM, SIGWINCH, SIGCONT, SIGPWR};
+
+static int open_runtime(struct app *a, wpar_error_t *err)
+{
+	cleanup_free char *dir = wpar_runtime_dir(a->name);
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	cleanup_free char *lock = wpar_runtime_path(a->name, "monitor.lock");
+	a->monitor_lock = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (a->monitor_lock < 0 || flock(a->monitor_lock, LOCK_EX | LOCK_NB) < 0)
+		return wpar_error_errno(err, "another monitor runs workload partition %s", a->name);
+	cleanup_free char *path = wpar_runtime_path(a->name, "monitor.sock");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return wpar_error_input(err, "%s: path too long for a socket", path);
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	a->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (a->listen_fd < 0 || bind(a->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(path, 0600) < 0 || listen(a->listen_fd, 8) < 0)
+		return wpar_error_errno(err, "cannot listen on %s", path);
+	return 0;
+}
+
+static int open_cgroup(struct app *a, wpar_error_t *err)
+{
+	if (wpar_cgroup_create(a->name, &a->cg, err) < 0)
+		return -1;
+	return wpar_cgroup_allow_devices(a->cg, wpar_cgroup_default_devices, err) < 0 ? -1 : 0;
+}
+
+/* Clones the WPAR's init and waits until the command has been exec'd. */
+static int start_init(struct app *a, const char *path, char *const *argv, char *const *envp,
+		      const sigset_t *command_mask, wpar_error_t *err)
+{
+	int sp[2], st[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return wpar_error_errno(err, "socketpair");
+	if (pipe2(st, O_CLOEXEC) < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return wpar_error_errno(err, "pipe");
+	}
+	if (wpar_confine_prepare(a->spec, err) < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		close(st[0]);
+		close(st[1]);
+		return -1;
+	}
+	bool born_inside = false;
+	pid_t pid = wpar_cgroup_clone(a->cg, APP_CLONE_FLAGS, &born_inside);
+	if (pid == 0) {
+		close(sp[0]);
+		close(st[0]);
+		struct wpar_app_child c = {
+		    .spec = a->spec,
+		    .path = path,
+		    .argv = argv,
+		    .envp = envp,
+		    .command_mask = *command_mask,
+		    .sync_fd = sp[1],
+		    .status_fd = st[1],
+		    .cg = a->cg,
+		    .born_inside = born_inside,
+		    .monitor_fds = {a->monitor_lock, a->listen_fd, a->sig_fd, a->watcher_fd},
+		};
+		wpar_app_child_main(&c);
+	}
+	close(sp[1]);
+	close(st[1]);
+	if (pid < 0) {
+		close(sp[0]);
+		close(st[0]);
+		return wpar_error_errno(err, "cannot create the WPAR's namespaces");
+	}
+	a->init_pid = pid;
+	a->status_pipe = st[0];
+	int r = 0;
+	if (write(sp[0], "g", 1) != 1)
+		r = wpar_error_errno(err, "cannot release the WPAR's init");
+	for (char buf[1100]; r == 0;) {
+		ssize_t n = recv(sp[0], buf, sizeof(buf) - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* closed at exec: the command runs */
+		buf[n] = '\0';
+		r = wpar_error_input(err, "%s", strncmp(buf, "err ", 4) == 0 ? buf + 4 : buf);
+	}
+	close(sp[0]);
+	return r;
+}
+
+static int record_running(struct app *a, wpar_error_t *err)
+{
+	struct wpar_runtime_info info = {
+	    .monitor_pid = getpid(), .init_pid = a->init_pid, .started = (long long)time(NULL)};
+	wpar_boot_id(info.boot_id);
+	snprintf(info.root, sizeof(info.root), "/");
+	snprintf(info.init, sizeof(info.init), "app");
+	if (wpar_runtime_write(a->name, &info, err) < 0)
+		return -1;
+	struct wpar_state_record rec = {.state = WPAR_ACTIVE, .pid = getpid()};
+	snprintf(rec.boot_id, sizeof(rec.boot_id), "%s", info.boot_id);
+	if (a->transient)
+		snprintf(rec.op, sizeof(rec.op), "%s", TRANSIENT_OP);
+	return wpar_state_write_how(a->name, &rec, false, err);
+}
+
+static void pass_on(struct app *a, int sig)
+{
+	union sigval v = {.sival_int = WPAR_APP_SIGNAL_MARK};
+	if (a->init_pid > 0)
+		sigqueue(a->init_pid, sig, v);
+}
+
+static void sweep(struct app *a)
+{
+	client_line(a, "msg", "Shutting down all workload partition processes.");
+	wpar_error_t e = NULL;
+	if (wpar_cgroup_kill_all(a->cg, KILL_WAIT_MS, &e) < 0) {
+		client_line(a, "msg", e->msg);
+		wpar_error_release(&e);
+	}
+	a->swept = true;
+}
+
+static void handle_client(struct app *a)
+{
+	int c = accept4(a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return;
+	char buf[256];
+	ssize_t n = recv(c, buf, sizeof(buf) - 1, 0);
+	if (n <= 0) {
+		close(c);
+		return;
+	}
+	buf[n] = '\0';
+	long timeout = 600;
+	int force = 0;
+	if (strncmp(buf, "status", 6) == 0) {
+		char reply[64];
+		int k = snprintf(reply, sizeof(reply), "ok %d", (int)a->init_pid);
+		send(c, reply, (size_t)k, MSG_NOSIGNAL);
+		close(c);
+		return;
+	}
+	if (sscanf(buf, "stop %ld %d", &timeout, &force) < 1 || a->n_clients == MAX_CLIENTS) {
+		send(c, "err bad request", 15, MSG_NOSIGNAL);
+		close(c);
+		return;
+	}
+	a->clients[a->n_clients++] = c;
+	/* An application WPAR stops as its command does on SIGTERM; what is
+	 * left when the timeout runs out is killed. */
+	if (force) {
+		sweep(a);
+	} else if (!a->stopping) {
+		pass_on(a, SIGTERM);
+		a->deadline_ms = timeout < 0 ? -1 : now_ms() + timeout * 1000LL;
+	}
+	a->stopping = true;
+}
+
+/* Until the WPAR's init has ended; returns its wait status. */
+static int event_loop(struct app *a)
+{
+	for (;;) {
+		struct pollfd p[2] = {{a->sig_fd, POLLIN, 0}, {a->listen_fd, POLLIN, 0}};
+		int timeout = -1;
+		if (a->stopping && a->deadline_ms >= 0 && !a->swept) {
+			long long left = a->deadline_ms - now_ms();
+			timeout = left < 0 ? 0 : (int)left;
+		}
+		if (poll(p, 2, timeout) < 0 && errno != EINTR)
+			continue;
+		if (a->stopping && a->deadline_ms >= 0 && !a->swept && now_ms() >= a->deadline_ms)
+			sweep(a);
+		if (p[1].revents & POLLIN)
+			handle_client(a);
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		if (read(a->sig_fd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD) {
+			/* A terminal's signals reached the command already. */
+			if (si.ssi_code != SI_KERNEL)
+				pass_on(a, (int)si.ssi_signo);
+			continue;
+		}
+		int status;
+		if (waitpid(a->init_pid, &status, WNOHANG) == a->init_pid)
+			return status;
+	}
+}
+
+/* The command's wait status, as its init reported it; init's own when
+ * it could not (it was killed). */
+static int command_status(struct app *a, int init_status)
+{
+	int status;
+	if (read(a->status_pipe, &status, sizeof(status)) == sizeof(status))
+		return status;
+	return init_status;
+}
+
+static void run_script(struct app *a, const char *action)
+{
+	const char *script = a->spec->general.script;
+	if (script == NULL)
+		return;
+	wpar_error_t e = NULL;
+	int rc = wpar_run_script(script, a->name, "/", action, &e);
+	if (e || rc != 0)
+		fprintf(stderr, "wparexec: user script %s %s: %s%d\n", script, action,
+			e ? e->msg : "exit status ", e ? 0 : rc);
+	wpar_error_release(&e);
+}
+
+static void finish(struct app *a, bool started)
+{
+	if (started)
+		status_line(a, "msg", "Shutting down all workload partition processes.");
+	wpar_error_t e = NULL;
+	const char *reason = started ? NULL : "last start failed";
+	if (remove_instance(a->name, a->cg, a->transient, reason, &e) < 0) {
+		struct wpar_state_record rec = {.state = WPAR_BROKEN, .pid = getpid()};
+		if (a->transient)
+			snprintf(rec.op, sizeof(rec.op), "%s", TRANSIENT_OP);
+		snprintf(rec.reason, sizeof(rec.reason), "%s", e->msg);
+		wpar_state_write(a->name, &rec, NULL);
+		client_line(a, "err", e->msg);
+		fprintf(stderr, "wparexec: %s\n", e->msg);
+		wpar_error_release(&e);
+	} else {
+		client_line(a, "ok", "stopped");
+		/* A name used once leaves no lock file behind (unless a
+		 * stopwpar holds the lock now: it removes the file). */
+		struct wpar_lock *lock = NULL;
+		wpar_error_t busy = NULL;
+		if (a->transient && wpar_lock_acquire(a->name, WPAR_LOCK_NOWAIT, &lock, &busy) == 0)
+			wpar_lock_release_remove(lock);
+		wpar_error_release(&busy);
+	}
+	for (size_t i = 0; i < a->n_clients; i++)
+		close(a->clients[i]);
+	if (started)
+		run_script(a, "stop");
+	if (a->watcher_fd >= 0 && write(a->watcher_fd, "d", 1) != 1) {
+		/* the watcher then finds nothing left to do */
+	}
+}
+
+static int block_signals(struct app *a, sigset_t *command_mask, wpar_error_t *err)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	if (sigprocmask(SIG_BLOCK, &set, command_mask) < 0)
+		return wpar_error_errno(err, "sigprocmask");
+	a->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (a->sig_fd < 0)
+		return wpar_error_errno(err, "signalfd");
+	return 0;
+}
+
+int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wstatus,
+		 wpar_error_t *err)
+{
+	struct app a = {.o = o,
+			.spec = spec,
+			.name = spec->general.name,
+			.transient = !o->definition,
+			.monitor_lock = -1,
+			.listen_fd = -1,
+			.sig_fd = -1,
+			.watcher_fd = -1,
+			.status_pipe = -1,
+			.deadline_ms = -1};
+	cleanup_free char *path = NULL;
+	char *sh_argv[] = {"sh", "-c", spec->general.application, NULL};
+	char *const *argv = o->argv ? o->argv : sh_argv;
+	if (wpar_app_resolve(o->argv ? argv[0] : "/bin/sh", &path, err) < 0)
+		return -1;
+	static char *minimal_env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/", NULL};
+	char *const *envp = o->envp ? o->envp : minimal_env;
+
+	cleanup_lock struct wpar_lock *lock = NULL;
+	if (a.transient && claim(spec, false, &lock, err) < 0)
+		return -1;
+	status_line(&a, "msg", "Starting workload partition %s.", a.name);
+	status_line(&a, "msg", "Mounting all workload partition file systems.");
+	char **made = NULL;
+	size_t n_made = 0;
+	sigset_t command_mask;
+	int r = wpar_app_deps_mount(spec, &made, &n_made, o->progress, err);
+	if (r == 0)
+		status_line(&a, "msg", "Loading workload partition.");
+	if (r == 0 && (open_runtime(&a, err) < 0 || open_cgroup(&a, err) < 0 ||
+		       block_signals(&a, &command_mask, err) < 0))
+		r = -1;
+	if (r == 0) {
+		a.watcher_fd = start_watcher(a.name, a.transient);
+		if (a.watcher_fd < 0)
+			r = wpar_error_errno(err, "cannot start the watcher of %s", a.name);
+	}
+	if (r == 0) {
+		run_script(&a, "start");
+		r = start_init(&a, path, argv, envp, &command_mask, err);
+	}
+	if (r == 0)
+		r = record_running(&a, err);
+	if (r < 0) {
+		/* Nothing of it may stay: the dependencies it mounted, the
+		 * init and its command, the cgroup, the records. */
+		wpar_app_deps_undo(made, n_made);
+		if (a.init_pid > 0) {
+			kill(a.init_pid, SIGKILL);
+			waitpid(a.init_pid, NULL, 0);
+			a.init_pid = 0;
+		}
+		finish(&a, false);
+	} else {
+		wpar_strv_free(made, n_made);
+		if (a.transient) {
+			wpar_lock_release(lock);
+			lock = NULL;
+		}
+		status_line(&a, "ok", "%d", (int)getpid());
+		int init_status = event_loop(&a);
+		*wstatus = command_status(&a, init_status);
+		a.init_pid = 0;
+		finish(&a, true);
+	}
+	if (a.sig_fd >= 0) {
+		close(a.sig_fd);
+		sigprocmask(SIG_SETMASK, &command_mask, NULL);
+	}
+	if (a.cg)
+		wpar_cgroup_free(a.cg);
+	int fds[] = {a.monitor_lock, a.listen_fd, a.watcher_fd, a.status_pipe};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
