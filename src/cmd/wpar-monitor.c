@@ -1,14 +1,17 @@
 /* wpar-monitor: the per-WPAR monitor process (cor_<name>), started by
  * startwpar; not for people to run. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "appwpar.h"
 #include "monitor.h"
 
 int main(int argc, char **argv)
 {
 	struct wpar_monitor_opts o = {.status_fd = -1};
+	bool app = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			o.name = argv[++i];
@@ -18,6 +21,8 @@ int main(int argc, char **argv)
 			o.init_path = argv[++i];
 		else if (strcmp(argv[i], "--maintenance") == 0)
 			o.maintenance = true;
+		else if (strcmp(argv[i], "--app") == 0)
+			app = true;
 		else {
 			fprintf(stderr, "wpar-monitor: unexpected argument %s\n", argv[i]);
 			return 2;
@@ -27,5 +32,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wpar-monitor: started by startwpar only\n");
 		return 2;
 	}
+	/* A kept application WPAR (wparexec -c -1) that startwpar runs. */
+	if (app)
+		return wpar_app_monitor_run(o.name, o.status_fd);
 	return wpar_monitor_run(&o);
 }

@@ -319,6 +319,7 @@ struct app {
 	struct wpar_spec *spec;
 	const char *name;
 	bool transient;
+	int status_fd; /* startwpar's, until the WPAR is up */
 	struct wpar_cgroup *cg;
 	int monitor_lock, listen_fd, sig_fd, watcher_fd, status_pipe;
 	pid_t init_pid;
@@ -344,8 +345,10 @@ status_line(struct app *a, const char *kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (a->o->status_fd >= 0)
-		dprintf(a->o->status_fd, "%s %s\n", kind, text);
+	if (a->status_fd >= 0 && dprintf(a->status_fd, "%s %s\n", kind, text) < 0) {
+		close(a->status_fd); /* startwpar went away; the WPAR goes on */
+		a->status_fd = -1;
+	}
 	if (strcmp(kind, "msg") == 0)
 		progress_line(a->o->progress, "%s", text);
 }
@@ -641,6 +644,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 			.spec = spec,
 			.name = spec->general.name,
 			.transient = !o->definition,
+			.status_fd = o->status_fd,
 			.monitor_lock = -1,
 			.listen_fd = -1,
 			.sig_fd = -1,
@@ -658,7 +662,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 	cleanup_lock struct wpar_lock *lock = NULL;
 	if (a.transient && claim(spec, false, &lock, err) < 0)
 		return -1;
-	status_line(&a, "msg", "Starting workload partition %s.", a.name);
+	progress_line(o->progress, "Starting workload partition %s.", a.name);
 	status_line(&a, "msg", "Mounting all workload partition file systems.");
 	char **made = NULL;
 	size_t n_made = 0;
@@ -697,6 +701,9 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 			lock = NULL;
 		}
 		status_line(&a, "ok", "%d", (int)getpid());
+		if (a.status_fd >= 0)
+			close(a.status_fd);
+		a.status_fd = -1;
 		int init_status = event_loop(&a);
 		*wstatus = command_status(&a, init_status);
 		a.init_pid = 0;
@@ -713,4 +720,44 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 		if (fds[i] >= 0)
 			close(fds[i]);
 	return r;
+}
+
+int wpar_app_monitor_run(const char *name, int status_fd)
+{
+	char comm[16];
+	snprintf(comm, sizeof(comm), "cor_%s", name);
+	prctl(PR_SET_NAME, comm);
+	wpar_error_t err = NULL;
+	cleanup_spec struct wpar_spec *spec = NULL;
+	cleanup_free char *dir = xasprintf("%s/%s", wpar_paths()->logdir, name);
+	cleanup_free char *log = xasprintf("%s/console.log", dir);
+	int fd = -1;
+	if (wpar_store_load(name, &spec, &err) == 0 && mkdir_p(dir, 0700, &err) == 0) {
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (fd < 0)
+			wpar_error_errno(&err, "cannot open %s", log);
+	}
+	if (err) {
+		dprintf(status_fd, "err %s\n", err->msg);
+		wpar_error_release(&err);
+		return 1;
+	}
+	/* The command's output goes to the log, as a system WPAR's console. */
+	dup2(fd, 1);
+	dup2(fd, 2);
+	close(fd);
+	static char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			       "HOME=/", NULL};
+	struct wpar_app_opts o = {.envp = envp, .definition = true, .status_fd = status_fd};
+	int status = 0;
+	if (wpar_app_run(spec, &o, &status, &err) < 0) {
+		dprintf(status_fd, "err %s\n", err->msg);
+		wpar_error_release(&err);
+		return 1;
+	}
+	if (WIFEXITED(status))
+		dprintf(2, "[monitor] the command exited with status %d\n", WEXITSTATUS(status));
+	else
+		dprintf(2, "[monitor] the command was killed by signal %d\n", WTERMSIG(status));
+	return 0;
 }

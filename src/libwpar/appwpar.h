@@ -69,6 +69,12 @@ int wpar_app_define(struct wpar_spec *spec, wpar_error_t *err);
 int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wstatus,
 		 wpar_error_t *err);
 
+/* The monitor of a kept definition that startwpar runs (wpar-monitor
+ * --app): no terminal, the command's output in the WPAR's console log;
+ * the WPAR goes back to Defined when the command ends.  Returns the
+ * monitor's exit status. */
+int wpar_app_monitor_run(const char *name, int status_fd);
+
 /* Removes what an application WPAR whose monitor died left: processes,
  * cgroup, runtime directory, and (for one that was not a kept definition)
  * the definition.  The caller holds the WPAR's lock. */

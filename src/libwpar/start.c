@@ -47,8 +47,8 @@ char *wpar_helper_path(const char *prog)
 
 #define say(o, ...) progress_line((o)->progress, __VA_ARGS__)
 
-static pid_t spawn_monitor(const char *name, const struct wpar_start_opts *o, int *status_fd,
-			   wpar_error_t *err)
+static pid_t spawn_monitor(const char *name, bool app, const struct wpar_start_opts *o,
+			   int *status_fd, wpar_error_t *err)
 {
 	cleanup_free char *monitor = wpar_helper_path("wpar-monitor");
 	cleanup_free char *init = wpar_helper_path("wpar-init");
@@ -77,10 +77,15 @@ static pid_t spawn_monitor(const char *name, const struct wpar_start_opts *o, in
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		char *argv[] = {
-		    argv0, "--name", (char *)name, "--status-fd",
-		    "3",   "--init", init,         o->maintenance ? "--maintenance" : NULL,
-		    NULL};
+		char *argv[] = {argv0,
+				"--name",
+				(char *)name,
+				"--status-fd",
+				"3",
+				"--init",
+				init,
+				app ? "--app" : o->maintenance ? "--maintenance" : NULL,
+				NULL};
 		execv(monitor, argv);
 		_exit(127);
 	}
@@ -134,9 +139,8 @@ static int check_startable(const char *name, const struct wpar_spec *spec, wpar_
 	if (s != WPAR_DEFINED)
 		return wpar_error_input(err, "workload partition %s is %s", name,
 					wpar_state_word(s));
-	if (wpar_spec_type(spec) != WPAR_SYSTEM)
-		return wpar_error_input(err, "%s is an application WPAR; it runs with wparexec",
-					name);
+	if (wpar_spec_type(spec) == WPAR_APPLICATION)
+		return 0; /* a kept definition (wparexec -c -1): runs on the host's file systems */
 	struct stat st;
 	if (stat(spec->general.directory, &st) < 0 || !S_ISDIR(st.st_mode))
 		return wpar_error_errno(err, "the root directory %s of %s is missing",
@@ -170,7 +174,8 @@ int wpar_start(const char *name, const struct wpar_start_opts *o, wpar_error_t *
 	if (wpar_state_set(name, WPAR_TRANSITIONAL, "start", err) < 0)
 		return -1;
 	int fd = -1;
-	pid_t child = spawn_monitor(name, o, &fd, err);
+	pid_t child =
+	    spawn_monitor(name, wpar_spec_type(spec) == WPAR_APPLICATION, o, &fd, err);
 	pid_t monitor = 0;
 	if (child < 0 || follow_monitor(name, o, fd, &monitor, err) < 0) {
 		/* The monitor undid what it did; record why it failed. */

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "appwpar.h"
 #include "cgroup.h"
 #include "fsimage.h"
 #include "lifecycle.h"
@@ -91,6 +92,8 @@ static int recover(const char *name, const struct wpar_spec *spec, const struct 
 		kill(info.monitor_pid, SIGKILL);
 	wpar_monitor_wait_gone(name, 2000);
 	say(o, "Shutting down all workload partition processes.");
+	if (wpar_spec_type(spec) == WPAR_APPLICATION)
+		return wpar_app_reap(name, err);
 	struct wpar_cgroup *cg = NULL;
 	wpar_error_t cerr = NULL;
 	if (wpar_cgroup_open(name, &cg, &cerr) == 0) {
