@@ -228,6 +228,7 @@ int main(int argc, char **argv)
 	struct request rq = {0};
 	int rc = WPAR_APP_EXIT_FAILED;
 	char **env = NULL;
+	wpar_timing_mark("main");
 	if (build(argc, argv, &rq, &err) < 0) {
 		rc = fail(&err, WPAR_APP_EXIT_FAILED);
 		if (rq.show_usage)
@@ -283,6 +284,7 @@ int main(int argc, char **argv)
 		rc = fail(&err, WPAR_APP_EXIT_FAILED);
 		goto out;
 	}
+	wpar_timing_mark("exit");
 	rc = exit_like(status);
 out:
 	free(env);

@@ -130,14 +130,17 @@ void wpar_app_child_main(const struct wpar_app_child *c)
 		report(c->sync_fd, err->msg);
 		_exit(WPAR_APP_EXIT_FAILED);
 	}
+	wpar_timing_mark("init: joined");
 	const char *host =
 	    c->spec->general.hostname ? c->spec->general.hostname : c->spec->general.name;
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		wpar_error_errno(&err, "cannot create the cgroup namespace");
 	else if (build_view(&err) == 0 && sethostname(host, strlen(host)) < 0)
 		wpar_error_errno(&err, "cannot set the host name %s", host);
+	wpar_timing_mark("init: view");
 	if (err == NULL && wpar_spawn_loopback_up(&err) == 0)
 		wpar_confine_apply(c->spec, &err);
+	wpar_timing_mark("init: confined");
 	if (err) {
 		report(c->sync_fd, err->msg);
 		_exit(WPAR_APP_EXIT_FAILED);
@@ -151,11 +154,13 @@ void wpar_app_child_main(const struct wpar_app_child *c)
 		exec_command(c);
 	/* The monitor learns of the exec when the last copy of the sync
 	 * socket (the command's, close-on-exec) is gone. */
-	close(c->sync_fd); /* When a signal went to the whole process group (kill -TERM -pgid),
-			    * the command got it directly, this init too, and the monitor passes
-			    * its copy on: that copy is dropped.  The direct one always comes
-			    * first (one kill() queues them all), so a pass-on of the same
-			    * signal shortly after a direct one is that duplicate. */
+	close(c->sync_fd);
+	wpar_timing_mark("init: forked");
+	/* When a signal went to the whole process group (kill -TERM -pgid),
+	 * the command got it directly, this init too, and the monitor passes
+	 * its copy on: that copy is dropped.  The direct one always comes
+	 * first (one kill() queues them all), so a pass-on of the same
+	 * signal shortly after a direct one is that duplicate. */
 	long long direct_ms[NSIG] = {0};
 	for (;;) {
 		siginfo_t si;
@@ -177,6 +182,7 @@ void wpar_app_child_main(const struct wpar_app_child *c)
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			if (pid != command)
 				continue;
+			wpar_timing_mark("init: command ended");
 			write_status(c->status_fd, status);
 			_exit(0);
 		}

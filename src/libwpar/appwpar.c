@@ -419,6 +419,7 @@ static int start_init(struct app *a, const char *path, char *const *argv, char *
 	bool born_inside = false;
 	pid_t pid = wpar_cgroup_clone(a->cg, APP_CLONE_FLAGS, &born_inside);
 	if (pid == 0) {
+		wpar_timing_mark("init: cloned");
 		close(sp[0]);
 		close(st[0]);
 		struct wpar_app_child c = {
@@ -442,6 +443,7 @@ static int start_init(struct app *a, const char *path, char *const *argv, char *
 		close(st[0]);
 		return wpar_error_errno(err, "cannot create the WPAR's namespaces");
 	}
+	wpar_timing_mark("cloned");
 	a->init_pid = pid;
 	a->status_pipe = st[0];
 	int r = 0;
@@ -659,9 +661,11 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 	static char *minimal_env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/", NULL};
 	char *const *envp = o->envp ? o->envp : minimal_env;
 
+	wpar_timing_mark("run");
 	cleanup_lock struct wpar_lock *lock = NULL;
 	if (a.transient && claim(spec, false, &lock, err) < 0)
 		return -1;
+	wpar_timing_mark("claimed");
 	progress_line(o->progress, "Starting workload partition %s.", a.name);
 	status_line(&a, "msg", "Mounting all workload partition file systems.");
 	char **made = NULL;
@@ -673,17 +677,21 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 	if (r == 0 && (open_runtime(&a, err) < 0 || open_cgroup(&a, err) < 0 ||
 		       block_signals(&a, &command_mask, err) < 0))
 		r = -1;
+	wpar_timing_mark("cgroup-runtime");
 	if (r == 0) {
 		a.watcher_fd = start_watcher(a.name, a.transient);
 		if (a.watcher_fd < 0)
 			r = wpar_error_errno(err, "cannot start the watcher of %s", a.name);
 	}
 	if (r == 0) {
+		wpar_timing_mark("watcher");
 		run_script(&a, "start");
 		r = start_init(&a, path, argv, envp, &command_mask, err);
 	}
+	wpar_timing_mark("exec");
 	if (r == 0)
 		r = record_running(&a, err);
+	wpar_timing_mark("recorded");
 	if (r < 0) {
 		/* Nothing of it may stay: the dependencies it mounted, the
 		 * init and its command, the cgroup, the records. */
@@ -705,9 +713,11 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 			close(a.status_fd);
 		a.status_fd = -1;
 		int init_status = event_loop(&a);
+		wpar_timing_mark("ended");
 		*wstatus = command_status(&a, init_status);
 		a.init_pid = 0;
 		finish(&a, true);
+		wpar_timing_mark("removed");
 	}
 	if (a.sig_fd >= 0) {
 		close(a.sig_fd);

@@ -471,6 +471,16 @@ static int enable_controllers(const char *dir, wpar_error_t *err)
 static int create_in(const struct wpar_cgroup *cg, const struct hierarchy *h, bool *made,
 		     wpar_error_t *err)
 {
+	/* Usually the levels above exist and are set up already (every
+	 * WPAR start after the first): only the WPAR's own level is made. */
+	if (mkdir(h->dir, 0755) == 0) {
+		*made = true;
+		if (h->options == NULL)
+			return 0;
+		cleanup_free char *above = xstrdup(h->dir);
+		*strrchr(above, '/') = '\0';
+		return prepare_v1_level(h, h->dir, above, err);
+	}
 	cleanup_free char *path = xstrdup(h->mount);
 	cleanup_free char *rel = xasprintf("%s/%s", cg->parent, cg->name);
 	char *save = NULL;
@@ -766,6 +776,11 @@ int wpar_cgroup_destroy(struct wpar_cgroup *cg, wpar_error_t *err)
 		pid_t *pids = NULL;
 		size_t n = 0;
 		int failed = 0;
+		/* An empty group without groups below goes at once. */
+		if (rmdir(h->dir) == 0 || errno == ENOENT) {
+			h->present = false;
+			continue;
+		}
 		for (long long end = now_ms() + RMDIR_RETRY_MS;; sleep_ms(POLL_MS)) {
 			free(pids);
 			if (hierarchy_pids(h->dir, &pids, &n, NULL) == 0 && n > 0)

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 void *xmalloc(size_t n)
 {
@@ -416,4 +418,26 @@ void progress_line(FILE *f, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', f);
 	fflush(f);
+}
+
+void wpar_timing_mark(const char *phase)
+{
+	static int enabled = -1;
+	static struct timespec start;
+	if (enabled < 0) {
+		enabled = getenv("WPAR_TIMING") != NULL;
+		clock_gettime(CLOCK_MONOTONIC, &start);
+	}
+	if (!enabled)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms =
+	    (double)(now.tv_sec - start.tv_sec) * 1e3 + (double)(now.tv_nsec - start.tv_nsec) / 1e6;
+	/* One write, so that lines of the processes of a run do not mix. */
+	char line[128];
+	int n = snprintf(line, sizeof(line), "wpar-timing %d %.3f %s\n", (int)getpid(), ms, phase);
+	if (write(2, line, (size_t)n) < 0) {
+		/* tracing only */
+	}
 }

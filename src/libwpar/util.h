@@ -105,4 +105,9 @@ bool flock_is_held(const char *path);
 /* Prints one progress line (a newline added) on `f` when it is not NULL. */
 void progress_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* With WPAR_TIMING set in the environment: "wpar-timing <pid> <ms> <phase>"
+ * on stderr, milliseconds since the process's first mark (a forked child
+ * counts from its parent's).  bench/exec.sh --profile reads these. */
+void wpar_timing_mark(const char *phase);
+
 #endif
