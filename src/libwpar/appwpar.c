@@ -275,6 +275,8 @@ static int start_watcher(const char *name, bool transient)
 	}
 	if (pid > 0) {
 		close(p[0]);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		return p[1];
 	}
 	/* Nothing of the monitor's: no terminal, no caller's pipes (a
@@ -295,9 +297,14 @@ static int start_watcher(const char *name, bool transient)
 		;
 	if (c == 'd')
 		_exit(0);
-	if (lockfd >= 0)
+	/* The monitor lock comes free when the monitor and the WPAR's init
+	 * (which dies with it) are both gone; let go of it at once, or the
+	 * check below would find this watcher holding it. */
+	if (lockfd >= 0) {
 		while (flock(lockfd, LOCK_EX) < 0 && errno == EINTR)
 			;
+		close(lockfd);
+	}
 	cleanup_lock struct wpar_lock *lock = NULL;
 	if (wpar_lock_acquire(name, WPAR_LOCK_WAIT, &lock, NULL) == 0) {
 		struct wpar_state_record rec = {0};
@@ -322,6 +329,7 @@ struct app {
 	int status_fd; /* startwpar's, until the WPAR is up */
 	struct wpar_cgroup *cg;
 	int monitor_lock, listen_fd, sig_fd, watcher_fd, status_pipe;
+	int wpar_lock_fd; /* the WPAR's lock while the start holds it */
 	pid_t init_pid;
 	int clients[MAX_CLIENTS];
 	size_t n_clients;
@@ -432,7 +440,8 @@ static int start_init(struct app *a, const char *path, char *const *argv, char *
 		    .status_fd = st[1],
 		    .cg = a->cg,
 		    .born_inside = born_inside,
-		    .monitor_fds = {a->monitor_lock, a->listen_fd, a->sig_fd, a->watcher_fd},
+		    .monitor_fds = {a->monitor_lock, a->listen_fd, a->sig_fd, a->watcher_fd,
+				    a->wpar_lock_fd},
 		};
 		wpar_app_child_main(&c);
 	}
@@ -652,6 +661,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 			.sig_fd = -1,
 			.watcher_fd = -1,
 			.status_pipe = -1,
+			.wpar_lock_fd = -1,
 			.deadline_ms = -1};
 	cleanup_free char *path = NULL;
 	char *sh_argv[] = {"sh", "-c", spec->general.application, NULL};
@@ -665,6 +675,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 	cleanup_lock struct wpar_lock *lock = NULL;
 	if (a.transient && claim(spec, false, &lock, err) < 0)
 		return -1;
+	a.wpar_lock_fd = lock ? wpar_lock_fd(lock) : -1;
 	wpar_timing_mark("claimed");
 	progress_line(o->progress, "Starting workload partition %s.", a.name);
 	status_line(&a, "msg", "Mounting all workload partition file systems.");
@@ -707,6 +718,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 		if (a.transient) {
 			wpar_lock_release(lock);
 			lock = NULL;
+			a.wpar_lock_fd = -1;
 		}
 		status_line(&a, "ok", "%d", (int)getpid());
 		if (a.status_fd >= 0)

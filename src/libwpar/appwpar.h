@@ -94,7 +94,7 @@ struct wpar_app_child {
 	int status_fd;         /* to the monitor: the command's wait status (an int) */
 	struct wpar_cgroup *cg;
 	bool born_inside;   /* in the cgroup2 group from the clone on */
-	int monitor_fds[4]; /* the monitor's own (its locks, socket, ...): closed */
+	int monitor_fds[5]; /* the monitor's own (its locks, socket, ...): closed */
 };
 /* Never returns. */
 void wpar_app_child_main(const struct wpar_app_child *c) __attribute__((noreturn));

@@ -77,15 +77,12 @@ static pid_t spawn_monitor(const char *name, bool app, const struct wpar_start_o
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		char *argv[] = {argv0,
-				"--name",
-				(char *)name,
-				"--status-fd",
-				"3",
-				"--init",
-				init,
-				app ? "--app" : o->maintenance ? "--maintenance" : NULL,
-				NULL};
+		char *argv[] = {
+		    argv0,        "--name",
+		    (char *)name, "--status-fd",
+		    "3",          "--init",
+		    init,         app ? "--app" : o->maintenance ? "--maintenance" : NULL,
+		    NULL};
 		execv(monitor, argv);
 		_exit(127);
 	}
@@ -174,8 +171,7 @@ int wpar_start(const char *name, const struct wpar_start_opts *o, wpar_error_t *
 	if (wpar_state_set(name, WPAR_TRANSITIONAL, "start", err) < 0)
 		return -1;
 	int fd = -1;
-	pid_t child =
-	    spawn_monitor(name, wpar_spec_type(spec) == WPAR_APPLICATION, o, &fd, err);
+	pid_t child = spawn_monitor(name, wpar_spec_type(spec) == WPAR_APPLICATION, o, &fd, err);
 	pid_t monitor = 0;
 	if (child < 0 || follow_monitor(name, o, fd, &monitor, err) < 0) {
 		/* The monitor undid what it did; record why it failed. */

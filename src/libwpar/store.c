@@ -248,6 +248,11 @@ void wpar_lock_release(struct wpar_lock *lock)
 	free(lock);
 }
 
+int wpar_lock_fd(const struct wpar_lock *lock)
+{
+	return lock->fd;
+}
+
 void wpar_lock_release_remove(struct wpar_lock *lock)
 {
 	if (lock == NULL)

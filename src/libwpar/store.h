@@ -43,6 +43,9 @@ struct wpar_lock;
 enum { WPAR_LOCK_WAIT = 0, WPAR_LOCK_NOWAIT = 1 };
 int wpar_lock_acquire(const char *name, int flags, struct wpar_lock **out, wpar_error_t *err);
 void wpar_lock_release(struct wpar_lock *lock);
+/* The descriptor that holds the lock: a child that must not keep the
+ * lock after its parent released it closes it. */
+int wpar_lock_fd(const struct wpar_lock *lock);
 /* Releases the lock and removes its file (for a WPAR that no longer
  * exists, so that names used once do not pile up). */
 void wpar_lock_release_remove(struct wpar_lock *lock);
