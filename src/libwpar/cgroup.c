@@ -471,12 +471,12 @@ static int enable_controllers(const char *dir, wpar_error_t *err)
 static int create_in(const struct wpar_cgroup *cg, const struct hierarchy *h, bool *made,
 		     wpar_error_t *err)
 {
-	/* Usually the levels above exist and are set up already (every
-	 * WPAR start after the first): only the WPAR's own level is made. */
-	if (mkdir(h->dir, 0755) == 0) {
+	/* v1: usually the levels above exist and are set up already (every
+	 * WPAR start after the first): only the WPAR's own level is made.
+	 * v2 walks every level: a level made by someone else may not have
+	 * enabled the controllers for the levels below. */
+	if (h->options && mkdir(h->dir, 0755) == 0) {
 		*made = true;
-		if (h->options == NULL)
-			return 0;
 		cleanup_free char *above = xstrdup(h->dir);
 		*strrchr(above, '/') = '\0';
 		return prepare_v1_level(h, h->dir, above, err);
