@@ -405,9 +405,10 @@ static int open_cgroup(struct app *a, wpar_error_t *err)
 	return wpar_cgroup_allow_devices(a->cg, wpar_cgroup_default_devices, err) < 0 ? -1 : 0;
 }
 
-/* Clones the WPAR's init and waits until the command has been exec'd. */
-static int start_init(struct app *a, const char *path, char *const *argv, char *const *envp,
-		      const sigset_t *command_mask, wpar_error_t *err)
+/* Clones the WPAR's init and lets it go; *sync_fd then tells how its
+ * start ends (wait_exec). */
+static int clone_init(struct app *a, const char *path, char *const *argv, char *const *envp,
+		      const sigset_t *command_mask, int *sync_fd, wpar_error_t *err)
 {
 	int sp[2], st[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -455,11 +456,21 @@ static int start_init(struct app *a, const char *path, char *const *argv, char *
 	wpar_timing_mark("cloned");
 	a->init_pid = pid;
 	a->status_pipe = st[0];
+	if (write(sp[0], "g", 1) != 1) {
+		close(sp[0]);
+		return wpar_error_errno(err, "cannot release the WPAR's init");
+	}
+	*sync_fd = sp[0];
+	return 0;
+}
+
+/* Until the init says what failed, or the command's exec closed the
+ * last copy of the sync socket. */
+static int wait_exec(int sync_fd, wpar_error_t *err)
+{
 	int r = 0;
-	if (write(sp[0], "g", 1) != 1)
-		r = wpar_error_errno(err, "cannot release the WPAR's init");
 	for (char buf[1100]; r == 0;) {
-		ssize_t n = recv(sp[0], buf, sizeof(buf) - 1, 0);
+		ssize_t n = recv(sync_fd, buf, sizeof(buf) - 1, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -467,7 +478,7 @@ static int start_init(struct app *a, const char *path, char *const *argv, char *
 		buf[n] = '\0';
 		r = wpar_error_input(err, "%s", strncmp(buf, "err ", 4) == 0 ? buf + 4 : buf);
 	}
-	close(sp[0]);
+	close(sync_fd);
 	return r;
 }
 
@@ -689,20 +700,33 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 		       block_signals(&a, &command_mask, err) < 0))
 		r = -1;
 	wpar_timing_mark("cgroup-runtime");
+	int sync_fd = -1;
+	if (r == 0) {
+		run_script(&a, "start");
+		r = clone_init(&a, path, argv, envp, &command_mask, &sync_fd, err);
+	}
+	/* While the init builds the WPAR (a millisecond or so on a second
+	 * CPU): the watcher and the records.  A start that fails after this
+	 * removes them again. */
 	if (r == 0) {
 		a.watcher_fd = start_watcher(a.name, a.transient);
 		if (a.watcher_fd < 0)
 			r = wpar_error_errno(err, "cannot start the watcher of %s", a.name);
 	}
-	if (r == 0) {
-		wpar_timing_mark("watcher");
-		run_script(&a, "start");
-		r = start_init(&a, path, argv, envp, &command_mask, err);
-	}
-	wpar_timing_mark("exec");
+	wpar_timing_mark("watcher");
 	if (r == 0)
 		r = record_running(&a, err);
 	wpar_timing_mark("recorded");
+	if (sync_fd >= 0) {
+		wpar_error_t late = NULL;
+		if (wait_exec(sync_fd, &late) < 0 && r == 0) {
+			*err = late;
+			late = NULL;
+			r = -1;
+		}
+		wpar_error_release(&late);
+	}
+	wpar_timing_mark("exec");
 	if (r < 0) {
 		/* Nothing of it may stay: the dependencies it mounted, the
 		 * init and its command, the cgroup, the records. */

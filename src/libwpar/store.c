@@ -95,6 +95,10 @@ int wpar_store_remove(const char *name, wpar_error_t *err)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return wpar_error_errno(err, "cannot remove %s", path);
 	cleanup_free char *sdir = wpar_path_statedir(name);
+	/* Most WPARs have only their state record there. */
+	cleanup_free char *state = wpar_path_state(name);
+	if (unlink(state) == 0 && rmdir(sdir) == 0)
+		return 0;
 	return remove_state_tree(sdir, err);
 }
 
