@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, on a fresh Debian host as root: install what the project
 # needs, build and install the commands, create a demo system WPAR (and
-# start it, once startwpar exists), and show it with lswpar.
+# start it, once startwpar exists), show it with lswpar, and run one
+# command in an application WPAR.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -31,3 +32,6 @@ echo
 lswpar
 echo
 lswpar -L "$name"
+echo
+echo "An application WPAR: one command in its own namespaces and cgroup"
+wparexec -n demo-app -- sh -c 'echo "inside $(hostname): $(ps -e | wc -l) processes, $(($(wc -l </proc/net/dev) - 2)) network interface(s)"'
