@@ -454,8 +454,9 @@ static int load_personality_filter(const uint32_t *arches, size_t n_arches, wpar
 /* The compiled main filter.  libseccomp takes over a millisecond to
  * build it (more than the rest of a WPAR's start), and it is the same for
  * every WPAR: it is compiled once per installed binary and kept in the
- * run directory (see bpf_cache.c), and read before the clone, while the
- * host's run directory is still in view. */
+ * host's run directory (see bpf_cache.c).  Only wpar_confine_prepare,
+ * called on the host side before any WPAR namespace is entered, uses
+ * that cache. */
 static struct sock_filter *prepared;
 static unsigned short prepared_len;
 
@@ -518,7 +519,13 @@ int wpar_confine_prepare(const struct wpar_spec *spec, wpar_error_t *err)
 
 int wpar_confine_seccomp(const struct wpar_spec *spec, wpar_error_t *err)
 {
-	if (wpar_confine_prepare(spec, err) < 0)
+	(void)spec;
+	uint32_t arches[4];
+	size_t n_arches = filter_arches(arches);
+	/* Not prepared: compiled here, never read from a cache, since this
+	 * process may already see a WPAR's /run, where the WPAR's root could
+	 * have left a program of its own. */
+	if (prepared == NULL && compile_filter(arches, n_arches, &prepared, &prepared_len, err) < 0)
 		return -1;
 	struct sock_fprog fprog = {.len = prepared_len, .filter = prepared};
 	/* No no_new_privs (see the top of this file): CAP_SYS_ADMIN loads it. */
@@ -528,8 +535,6 @@ int wpar_confine_seccomp(const struct wpar_spec *spec, wpar_error_t *err)
 						     "no_new_privs it needs CAP_SYS_ADMIN)");
 		return wpar_error_errno(err, "seccomp: cannot load the filter");
 	}
-	uint32_t arches[4];
-	size_t n_arches = filter_arches(arches);
 	return load_personality_filter(arches, n_arches, err);
 }
 

@@ -21,9 +21,11 @@ int wpar_confine_capabilities(const struct wpar_spec *spec, wpar_error_t *err);
 /* Loads the seccomp filter (denied calls fail with EPERM). */
 int wpar_confine_seccomp(const struct wpar_spec *spec, wpar_error_t *err);
 
-/* Gets the seccomp program ready (compiled, or from the cache) while the
- * host's run directory is in view: a monitor calls it before the clone,
- * so that the child only loads it.  wpar_confine_seccomp calls it too. */
+/* Gets the seccomp program ready (compiled, or from the host's cache in
+ * the run directory).  Only before entering any namespace of a WPAR (a
+ * WPAR's root controls the /run it sees); the monitors and clogin call it
+ * before the clone or setns, so that the WPAR side only loads it.
+ * Without it, wpar_confine_seccomp compiles the program itself. */
 int wpar_confine_prepare(const struct wpar_spec *spec, wpar_error_t *err);
 /* Both, in the right order. */
 int wpar_confine_apply(const struct wpar_spec *spec, wpar_error_t *err);

@@ -273,6 +273,7 @@ struct helper {
 	const struct target *t;
 	int sock;
 	pid_t parent;
+	bool born_inside; /* in the WPAR's cgroup2 group from the clone on */
 };
 
 static void __attribute__((noreturn)) helper_fail(const struct helper *h, wpar_error_t *err)
@@ -309,7 +310,7 @@ static void close_other_fds(const struct helper *h)
 static int enter_namespaces(const struct helper *h, wpar_error_t *err)
 {
 	/* The cgroup first: the WPAR's cgroup namespace hides the way back. */
-	if (wpar_cgroup_attach(h->t->cg, getpid(), err) < 0)
+	if (wpar_cgroup_join_self(h->t->cg, h->born_inside, err) < 0)
 		return -1;
 	close_other_fds(h);
 	if (setns(h->t->pidfd, h->t->nsflags) < 0)
@@ -587,8 +588,18 @@ int wpar_enter(const char *name, const struct wpar_enter_request *req, struct wp
 		return wpar_error_errno(err, "socketpair");
 	}
 	struct helper h = {.name = name, .req = req, .t = &t, .sock = sp[1], .parent = getpid()};
+	/* The seccomp program is read here, on the host's side: the helper
+	 * will see the WPAR's /run. */
+	if (wpar_confine_prepare(t.spec, err) < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		target_release(&t);
+		return -1;
+	}
 	fflush(NULL);
-	pid_t pid = fork();
+	/* Born in the WPAR's cgroup2 group: a move from outside would wait
+	 * for an RCU grace period (see cgroup.c). */
+	pid_t pid = wpar_cgroup_clone(t.cg, 0, &h.born_inside);
 	if (pid == 0) {
 		close(sp[0]);
 		helper_main(&h);

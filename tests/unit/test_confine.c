@@ -13,17 +13,21 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/filter.h>
 #include <linux/keyctl.h>
 #include <linux/reboot.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/personality.h>
@@ -667,6 +671,86 @@ static void test_x32_abi(void **state UNUSED)
 }
 #endif
 
+/* ---- the compiled-program cache ----------------------------------------- */
+
+static char cache_rundir[64];
+
+/* Replaces every cached program with one that allows everything. */
+static void poison_cache(void)
+{
+	cleanup_free char *dir = xasprintf("%s/cache", cache_rundir);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
+		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		wpar_error_t err = NULL;
+		assert_int_equal(
+		    write_file_replace(path, (const char *)&allow, sizeof(allow), 0600, &err), 0);
+		n++;
+	}
+	closedir(d);
+	assert_int_equal(n, 1);
+}
+
+static void child_prepare(const struct wpar_spec *spec)
+{
+	wpar_error_t err = NULL;
+	if (wpar_confine_prepare(spec, &err) < 0)
+		problem("wpar_confine_prepare: %s", err->msg);
+}
+
+/* Without wpar_confine_prepare, confinement compiles its own program: a
+ * process that already sees a WPAR's /run (clogin's helper) must never
+ * load one that the WPAR's root could have planted there. */
+static void child_unprepared_ignores_cache(const struct wpar_spec *spec)
+{
+	confine_or_die(spec);
+	if (syscall(SYS_unshare, CLONE_NEWUSER) != -1 || errno != EPERM)
+		problem("unshare(CLONE_NEWUSER) after confinement: %s, expected EPERM",
+			strerror(errno));
+}
+
+/* wpar_confine_prepare does use the cache (the host's run directory,
+ * root's only): the poisoned program proves that it was read. */
+static void child_prepared_uses_cache(const struct wpar_spec *spec)
+{
+	child_prepare(spec);
+	confine_or_die(spec);
+	if (syscall(SYS_unshare, CLONE_NEWUSER) != 0)
+		problem("the cached program was not the one loaded: %s", strerror(errno));
+}
+
+static int setup_cache(void **state UNUSED)
+{
+	strcpy(cache_rundir, "/tmp/wpar-confine-XXXXXX");
+	if (mkdtemp(cache_rundir) == NULL)
+		return -1;
+	setenv("WPAR_RUNDIR", cache_rundir, 1);
+	return 0;
+}
+
+static int teardown_cache(void **state UNUSED)
+{
+	cleanup_free char *cmd = xasprintf("rm -rf '%s'", cache_rundir);
+	if (system(cmd) != 0)
+		return -1;
+	unsetenv("WPAR_RUNDIR");
+	return 0;
+}
+
+static void test_program_cache(void **state UNUSED)
+{
+	cleanup_spec struct wpar_spec *spec = spec_rawsock(NULL);
+	run_child(child_prepare, spec); /* compiles and stores it */
+	poison_cache();
+	run_child(child_unprepared_ignores_cache, spec);
+	run_child(child_prepared_uses_cache, spec);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "--after-exec") == 0)
@@ -678,6 +762,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_control),
 		cmocka_unit_test(test_seccomp_needs_sys_admin),
+		cmocka_unit_test_setup_teardown(test_program_cache, setup_cache, teardown_cache),
 		cmocka_unit_test(test_loginuid),
 		cmocka_unit_test(test_after_exec),
 		cmocka_unit_test(test_after_exec_rawsock),
