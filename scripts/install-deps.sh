@@ -45,7 +45,7 @@ RUNTIME_PKGS=(
 
 # Unit tests (cmocka), debugging, and the benchmark comparison runtimes.
 TEST_BENCH_PKGS=(
-	libcmocka-dev strace hyperfine lxc bubblewrap runc
+	libcmocka-dev strace hyperfine lxc bubblewrap runc procps jq bsdutils
 )
 
 # Needed to build CRIU 4.1.1 (`make criu` and libcriu); only installed when
