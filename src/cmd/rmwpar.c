@@ -72,6 +72,9 @@ static int remove_one(const char *name, const struct wpar_cmdline *cl, wpar_erro
 	/* -F implies -s, as on AIX. */
 	if (running && (wpar_cmdline_has(cl, 's') || force) && stop_first(name, force, err) < 0)
 		return -1;
+	/* An application WPAR that ran a command is gone with its stop. */
+	if (running && !wpar_store_exists(name))
+		return 0;
 	return wpar_remove(name, &o, err);
 }
 
