@@ -601,6 +601,19 @@ test_wparexec_stopwpar() {
 	must_fail "0960-419" stopwpar st
 }
 
+# rmwpar -s stops a running application WPAR, which removes it: that is
+# success, not "could not find".
+test_wparexec_rmwpar_stop_first() {
+	wx_bg -n rs -- sh -c "$WX_WAITER" sh "$T/ready" "$T/never"
+	wx_ready "$T/ready"
+	wait_state rs A
+	WX_TIMEOUT=10 wx_run rmwpar -s rs
+	wx_expect 0 "rmwpar -s"
+	wx_wait "$BG"
+	[ "$WX_RC" = 143 ] || fail "wparexec after rmwpar -s: status $WX_RC, expected 143"
+	wx_assert_gone rs
+}
+
 test_wparexec_stopwpar_force() {
 	local start=$SECONDS
 	wx_bg -n sf -- sh -c 'trap "" TERM; '"$WX_WAITER" sh "$T/ready" "$T/never"
