@@ -9,6 +9,7 @@
 #include "lifecycle.h"
 #include "password.h"
 #include "spec.h"
+#include "spec_flags.h"
 #include "store.h"
 #include "util.h"
 
@@ -91,44 +92,27 @@ static int load_base(const struct wpar_cmdline *cl, struct wpar_spec **out, wpar
 {
 	const struct wpar_opt *f = wpar_cmdline_last(cl, 'f');
 	const struct wpar_opt *e = wpar_cmdline_last(cl, 'e');
-	if (f && e)
-		return wpar_error_input(err, "-e and -f exclude each other");
-	if (f)
-		return wpar_spec_load(f->arg, out, err);
-	if (e) {
-		if (wpar_store_load(e->arg, out, err) < 0)
-			return -1;
-		wpar_spec_make_template(*out);
-		return 0;
-	}
-	*out = wpar_spec_new();
-	wpar_spec_append(*out, WPAR_ST_GENERAL);
-	return 0;
+	return wpar_spec_load_base(f ? f->arg : NULL, e ? e->arg : NULL, out, err);
 }
 
 static int apply_flag(struct wpar_spec *spec, const struct wpar_opt *o, size_t *n_base_mounts,
 		      wpar_error_t *err)
 {
 	char flagname[3] = {'-', o->flag, '\0'};
+	if (o->flag == 'M')
+		drop_mount(spec, n_base_mounts, o->words, o->n_words);
+	int common = wpar_spec_apply_common_flag(spec, o, err);
+	if (common != 0)
+		return common < 0 ? -1 : 0;
 	switch (o->flag) {
-	case 'n':
-		return set_general(spec, "name", o->arg, 'n', err);
-	case 'h':
-		return set_general(spec, "hostname", o->arg, 'h', err);
 	case 'd':
 		return set_general(spec, "directory", o->arg, 'd', err);
 	case 'A':
 		return set_general(spec, "auto", "yes", 'A', err);
-	case 'c':
-		return set_general(spec, "checkpointable", "yes", 'c', err);
 	case 'l':
 		return set_general(spec, "privateusr", "yes", 'l', err);
 	case 'r':
 		return set_general(spec, "copy_nameres", "yes", 'r', err);
-	case 'i':
-		return set_general(spec, "routing", "yes", 'i', err);
-	case 'u':
-		return set_general(spec, "script", o->arg, 'u', err);
 	case 'k':
 		return set_general(spec, "postscript", o->arg, 'k', err);
 	case 'b':
@@ -137,22 +121,6 @@ static int apply_flag(struct wpar_spec *spec, const struct wpar_opt *o, size_t *
 		return set_general(spec, "vg", o->arg, 'g', err);
 	case 'U':
 		return o->arg ? set_general(spec, "uuid", o->arg, 'U', err) : 0;
-	case 'M':
-		drop_mount(spec, n_base_mounts, o->words, o->n_words);
-		return wpar_spec_add_words(spec, WPAR_ST_MOUNT, flagname, o->words, o->n_words,
-					   err);
-	case 'N':
-		return wpar_spec_add_words(spec, WPAR_ST_NETWORK, flagname, o->words, o->n_words,
-					   err);
-	case 'I':
-		if (wpar_spec_add_words(spec, WPAR_ST_ROUTE, flagname, o->words, o->n_words, err) <
-		    0)
-			return -1;
-		/* Routes only exist in a WPAR-specific routing table. */
-		return set_general(spec, "routing", "yes", 'I', err);
-	case 'R':
-		return wpar_spec_add_words(spec, WPAR_ST_RESOURCES, flagname, o->words, o->n_words,
-					   err);
 	case 'S':
 		return wpar_spec_add_words(spec, WPAR_ST_SECURITY, flagname, o->words, o->n_words,
 					   err);

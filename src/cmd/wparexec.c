@@ -10,8 +10,8 @@
 
 #include "appwpar.h"
 #include "cmdline.h"
-#include "lifecycle.h"
 #include "spec.h"
+#include "spec_flags.h"
 #include "store.h"
 #include "util.h"
 
@@ -44,69 +44,19 @@ struct request {
 	bool show_usage;
 };
 
-static int set_general(struct wpar_spec *spec, const char *attr, const char *value, char flag,
-		       wpar_error_t *err)
-{
-	if (wpar_spec_set(spec, WPAR_ST_GENERAL, 0, attr, value, err) < 0)
-		return wpar_error_prefix(err, "-%c", flag);
-	return 0;
-}
-
+/* -f inFile or -e existing (an application WPAR's definition). */
 static int load_base(const struct wpar_cmdline *cl, struct wpar_spec **out, wpar_error_t *err)
 {
 	const struct wpar_opt *f = wpar_cmdline_last(cl, 'f');
 	const struct wpar_opt *e = wpar_cmdline_last(cl, 'e');
-	if (f && e)
-		return wpar_error_input(err, "-e and -f exclude each other");
-	if (f)
-		return wpar_spec_load(f->arg, out, err);
-	if (e) {
-		if (wpar_store_load(e->arg, out, err) < 0)
-			return -1;
-		if (wpar_spec_type(*out) != WPAR_APPLICATION)
-			return wpar_error_input(err,
-						"-e %s: a system WPAR; wparexec copies application "
-						"WPARs only",
-						e->arg);
-		wpar_spec_make_template(*out);
-		return 0;
-	}
-	*out = wpar_spec_new();
-	wpar_spec_append(*out, WPAR_ST_GENERAL);
+	if (wpar_spec_load_base(f ? f->arg : NULL, e ? e->arg : NULL, out, err) < 0)
+		return -1;
+	if (e && f == NULL && wpar_spec_type(*out) != WPAR_APPLICATION)
+		return wpar_error_input(err,
+					"-e %s: a system WPAR; wparexec copies application WPARs "
+					"only",
+					e->arg);
 	return 0;
-}
-
-static int apply_flag(struct wpar_spec *spec, const struct wpar_opt *o, wpar_error_t *err)
-{
-	char flagname[3] = {'-', o->flag, '\0'};
-	switch (o->flag) {
-	case 'n':
-		return set_general(spec, "name", o->arg, 'n', err);
-	case 'h':
-		return set_general(spec, "hostname", o->arg, 'h', err);
-	case 'c':
-		return set_general(spec, "checkpointable", "yes", 'c', err);
-	case 'i':
-		return set_general(spec, "routing", "yes", 'i', err);
-	case 'u':
-		return set_general(spec, "script", o->arg, 'u', err);
-	case 'M':
-		return wpar_spec_add_words(spec, WPAR_ST_MOUNT, flagname, o->words, o->n_words,
-					   err);
-	case 'N':
-		return wpar_spec_add_words(spec, WPAR_ST_NETWORK, flagname, o->words, o->n_words,
-					   err);
-	case 'I':
-		if (wpar_spec_add_words(spec, WPAR_ST_ROUTE, flagname, o->words, o->n_words, err) <
-		    0)
-			return -1;
-		return set_general(spec, "routing", "yes", 'I', err);
-	case 'R':
-		return wpar_spec_add_words(spec, WPAR_ST_RESOURCES, flagname, o->words, o->n_words,
-					   err);
-	default:
-		return 0; /* -1 -a -e -f -F -o -v -w: handled by the caller */
-	}
 }
 
 static bool is_env_word(const char *w)
@@ -137,7 +87,7 @@ static int build(int argc, char **argv, struct request *rq, wpar_error_t *err)
 	if (load_base(cl, &rq->spec, err) < 0)
 		return -1;
 	for (size_t i = 0; i < cl->n_opts; i++)
-		if (apply_flag(rq->spec, &cl->opts[i], err) < 0)
+		if (wpar_spec_apply_common_flag(rq->spec, &cl->opts[i], err) < 0)
 			return -1;
 	size_t k = 0;
 	while (k < cl->n_operands && is_env_word(cl->operands[k]))

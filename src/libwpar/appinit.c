@@ -29,13 +29,6 @@
  * of it counts as a duplicate. */
 #define DUPLICATE_WINDOW_MS 200
 
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static bool is_dir(const char *path)
 {
 	struct stat st;

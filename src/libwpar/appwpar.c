@@ -24,6 +24,7 @@
 
 #include "cgroup.h"
 #include "confine.h"
+#include "control.h"
 #include "fsimage.h"
 #include "lifecycle.h"
 #include "name.h"
@@ -35,7 +36,6 @@
 
 #define APP_CLONE_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
 #define KILL_WAIT_MS    5000
-#define MAX_CLIENTS     8
 /* The state record's op of an application WPAR that exists only while
  * its command runs (a kept definition has none). */
 #define TRANSIENT_OP "exec"
@@ -328,21 +328,13 @@ struct app {
 	bool transient;
 	int status_fd; /* startwpar's, until the WPAR is up */
 	struct wpar_cgroup *cg;
-	int monitor_lock, listen_fd, sig_fd, watcher_fd, status_pipe;
+	struct wpar_control ctl;
+	int sig_fd, watcher_fd, status_pipe;
 	int wpar_lock_fd; /* the WPAR's lock while the start holds it */
 	pid_t init_pid;
-	int clients[MAX_CLIENTS];
-	size_t n_clients;
 	bool stopping, swept;
 	long long deadline_ms; /* -1: none */
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* A line for startwpar (status pipe) and for -v. */
 static void __attribute__((format(printf, 3, 4)))
@@ -363,40 +355,13 @@ status_line(struct app *a, const char *kind, const char *fmt, ...)
 
 static void client_line(struct app *a, const char *kind, const char *text)
 {
-	char line[1024];
-	int n = snprintf(line, sizeof(line), "%s %s", kind, text);
-	for (size_t i = 0; i < a->n_clients; i++)
-		if (send(a->clients[i], line, (size_t)n, MSG_NOSIGNAL) < 0) {
-			/* that stopwpar is gone; the stop goes on */
-		}
+	wpar_control_reply(&a->ctl, kind, text);
 }
 
 /* The signals passed on to the command.  The job-control stops are not
  * among them: ^Z stops wparexec with its command, as the shell expects. */
 static const int forwarded[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM, SIGUSR1,
 				SIGUSR2, SIGALRM, SIGWINCH, SIGCONT, SIGPWR};
-
-static int open_runtime(struct app *a, wpar_error_t *err)
-{
-	cleanup_free char *dir = wpar_runtime_dir(a->name);
-	if (mkdir_p(dir, 0700, err) < 0)
-		return -1;
-	cleanup_free char *lock = wpar_runtime_path(a->name, "monitor.lock");
-	a->monitor_lock = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (a->monitor_lock < 0 || flock(a->monitor_lock, LOCK_EX | LOCK_NB) < 0)
-		return wpar_error_errno(err, "another monitor runs workload partition %s", a->name);
-	cleanup_free char *path = wpar_runtime_path(a->name, "monitor.sock");
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return wpar_error_input(err, "%s: path too long for a socket", path);
-	strcpy(sa.sun_path, path);
-	unlink(path);
-	a->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (a->listen_fd < 0 || bind(a->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, 0600) < 0 || listen(a->listen_fd, 8) < 0)
-		return wpar_error_errno(err, "cannot listen on %s", path);
-	return 0;
-}
 
 static int open_cgroup(struct app *a, wpar_error_t *err)
 {
@@ -441,7 +406,7 @@ static int clone_init(struct app *a, const char *path, char *const *argv, char *
 		    .status_fd = st[1],
 		    .cg = a->cg,
 		    .born_inside = born_inside,
-		    .monitor_fds = {a->monitor_lock, a->listen_fd, a->sig_fd, a->watcher_fd,
+		    .monitor_fds = {a->ctl.lock_fd, a->ctl.listen_fd, a->sig_fd, a->watcher_fd,
 				    a->wpar_lock_fd},
 		};
 		wpar_app_child_main(&c);
@@ -518,38 +483,17 @@ static void sweep(struct app *a)
 
 static void handle_client(struct app *a)
 {
-	int c = accept4(a->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
+	long timeout;
+	bool force;
+	if (!wpar_control_accept(&a->ctl, a->init_pid, &timeout, &force))
 		return;
-	char buf[256];
-	ssize_t n = recv(c, buf, sizeof(buf) - 1, 0);
-	if (n <= 0) {
-		close(c);
-		return;
-	}
-	buf[n] = '\0';
-	long timeout = 600;
-	int force = 0;
-	if (strncmp(buf, "status", 6) == 0) {
-		char reply[64];
-		int k = snprintf(reply, sizeof(reply), "ok %d", (int)a->init_pid);
-		send(c, reply, (size_t)k, MSG_NOSIGNAL);
-		close(c);
-		return;
-	}
-	if (sscanf(buf, "stop %ld %d", &timeout, &force) < 1 || a->n_clients == MAX_CLIENTS) {
-		send(c, "err bad request", 15, MSG_NOSIGNAL);
-		close(c);
-		return;
-	}
-	a->clients[a->n_clients++] = c;
 	/* An application WPAR stops as its command does on SIGTERM; what is
 	 * left when the timeout runs out is killed. */
 	if (force) {
 		sweep(a);
 	} else if (!a->stopping) {
 		pass_on(a, SIGTERM);
-		a->deadline_ms = timeout < 0 ? -1 : now_ms() + timeout * 1000LL;
+		a->deadline_ms = timeout < 0 ? -1 : monotonic_ms() + timeout * 1000LL;
 	}
 	a->stopping = true;
 }
@@ -558,15 +502,16 @@ static void handle_client(struct app *a)
 static int event_loop(struct app *a)
 {
 	for (;;) {
-		struct pollfd p[2] = {{a->sig_fd, POLLIN, 0}, {a->listen_fd, POLLIN, 0}};
+		struct pollfd p[2] = {{a->sig_fd, POLLIN, 0}, {a->ctl.listen_fd, POLLIN, 0}};
 		int timeout = -1;
 		if (a->stopping && a->deadline_ms >= 0 && !a->swept) {
-			long long left = a->deadline_ms - now_ms();
+			long long left = a->deadline_ms - monotonic_ms();
 			timeout = left < 0 ? 0 : (int)left;
 		}
 		if (poll(p, 2, timeout) < 0 && errno != EINTR)
 			continue;
-		if (a->stopping && a->deadline_ms >= 0 && !a->swept && now_ms() >= a->deadline_ms)
+		if (a->stopping && a->deadline_ms >= 0 && !a->swept &&
+		    monotonic_ms() >= a->deadline_ms)
 			sweep(a);
 		if (p[1].revents & POLLIN)
 			handle_client(a);
@@ -635,8 +580,7 @@ static void finish(struct app *a, bool started)
 			wpar_lock_release_remove(lock);
 		wpar_error_release(&busy);
 	}
-	for (size_t i = 0; i < a->n_clients; i++)
-		close(a->clients[i]);
+	wpar_control_release_clients(&a->ctl);
 	if (started)
 		run_script(a, "stop");
 	if (a->watcher_fd >= 0 && write(a->watcher_fd, "d", 1) != 1) {
@@ -667,8 +611,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 			.name = spec->general.name,
 			.transient = !o->definition,
 			.status_fd = o->status_fd,
-			.monitor_lock = -1,
-			.listen_fd = -1,
+			.ctl = {.lock_fd = -1, .listen_fd = -1},
 			.sig_fd = -1,
 			.watcher_fd = -1,
 			.status_pipe = -1,
@@ -696,7 +639,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 	int r = wpar_app_deps_mount(spec, &made, &n_made, o->progress, err);
 	if (r == 0)
 		status_line(&a, "msg", "Loading workload partition.");
-	if (r == 0 && (open_runtime(&a, err) < 0 || open_cgroup(&a, err) < 0 ||
+	if (r == 0 && (wpar_control_open(a.name, &a.ctl, err) < 0 || open_cgroup(&a, err) < 0 ||
 		       block_signals(&a, &command_mask, err) < 0))
 		r = -1;
 	wpar_timing_mark("cgroup-runtime");
@@ -761,7 +704,8 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 	}
 	if (a.cg)
 		wpar_cgroup_free(a.cg);
-	int fds[] = {a.monitor_lock, a.listen_fd, a.watcher_fd, a.status_pipe};
+	wpar_control_close(&a.ctl);
+	int fds[] = {a.watcher_fd, a.status_pipe};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -59,13 +59,6 @@ static int fail_with(wpar_error_t *err, int status, char *msg)
 	return -1;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -650,8 +643,8 @@ static int freeze_wait(struct wpar_cgroup *cg, bool frozen, int timeout_ms, wpar
 	if (r < 0)
 		return wpar_error_prefix(err, "cannot %s workload partition %s",
 					 frozen ? "freeze" : "thaw", cg->name);
-	for (long long end = now_ms() + timeout_ms; !reached(h, frozen); sleep_ms(POLL_MS)) {
-		if (now_ms() < end)
+	for (long long end = monotonic_ms() + timeout_ms; !reached(h, frozen); sleep_ms(POLL_MS)) {
+		if (monotonic_ms() < end)
 			continue;
 		if (frozen) /* never leave it half frozen */
 			freeze_wait(cg, false, FREEZE_TIMEOUT_MS, NULL);
@@ -704,7 +697,7 @@ int wpar_cgroup_kill_all(struct wpar_cgroup *cg, int timeout_ms, wpar_error_t *e
 	bool has_kill = killfile && path_exists(killfile);
 	pid_t *known = NULL, *pids = NULL;
 	size_t nknown = 0, n = 0;
-	long long end = now_ms() + timeout_ms;
+	long long end = monotonic_ms() + timeout_ms;
 	int r = 0;
 	int backoff = 1;
 	for (;;) {
@@ -723,7 +716,8 @@ int wpar_cgroup_kill_all(struct wpar_cgroup *cg, int timeout_ms, wpar_error_t *e
 				if (r == 0 && fz && fz->options)
 					r = freeze_wait(cg, false, FREEZE_TIMEOUT_MS, err);
 			} else
-				kill_frozen(cg, (int)(end - now_ms() > 0 ? end - now_ms() : 1));
+				kill_frozen(
+				    cg, (int)(end - monotonic_ms() > 0 ? end - monotonic_ms() : 1));
 			if (r < 0)
 				break;
 			free(known);
@@ -732,7 +726,7 @@ int wpar_cgroup_kill_all(struct wpar_cgroup *cg, int timeout_ms, wpar_error_t *e
 			pids = NULL;
 			continue;
 		}
-		if (now_ms() >= end) {
+		if (monotonic_ms() >= end) {
 			r = fail_pids(err, ETIMEDOUT, pids, n,
 				      "processes still in workload partition %s's cgroup",
 				      cg->name);
@@ -781,14 +775,14 @@ int wpar_cgroup_destroy(struct wpar_cgroup *cg, wpar_error_t *err)
 			h->present = false;
 			continue;
 		}
-		for (long long end = now_ms() + RMDIR_RETRY_MS;; sleep_ms(POLL_MS)) {
+		for (long long end = monotonic_ms() + RMDIR_RETRY_MS;; sleep_ms(POLL_MS)) {
 			free(pids);
 			if (hierarchy_pids(h->dir, &pids, &n, NULL) == 0 && n > 0)
 				break;
 			failed = remove_tree(h->dir) < 0 ? errno : 0;
 			/* A group that has just emptied can stay busy for a
 			 * moment. */
-			if (failed != EBUSY || now_ms() >= end)
+			if (failed != EBUSY || monotonic_ms() >= end)
 				break;
 		}
 		if (n > 0)

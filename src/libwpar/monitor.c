@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "control.h"
 #include "confine.h"
 #include "lifecycle.h"
 #include "paths.h"
@@ -31,7 +32,6 @@
 #include "store.h"
 #include "util.h"
 
-#define MAX_CLIENTS     8
 #define CLEANUP_KILL_MS 5000
 
 struct monitor {
@@ -40,23 +40,15 @@ struct monitor {
 	struct wpar_spec *spec;
 	struct wpar_fs_plan *plan;
 	struct wpar_cgroup *cg;
-	int lock_fd, sig_fd, listen_fd, console_master, console_slave, log_fd, init_fd;
+	struct wpar_control ctl;
+	int sig_fd, console_master, console_slave, log_fd, init_fd;
 	int status_fd; /* to startwpar until the WPAR is up */
 	pid_t init_pid;
 	char console_path[64];
-	int clients[MAX_CLIENTS]; /* stop requests waiting for the end */
-	size_t n_clients;
 	bool stopping;
 	long long deadline_ms; /* -1: none */
 	bool swept;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static void status_line(struct monitor *m, const char *kind, const char *text)
 {
@@ -73,12 +65,7 @@ static void status_line(struct monitor *m, const char *kind, const char *text)
 
 static void client_line(struct monitor *m, const char *kind, const char *text)
 {
-	char line[1024];
-	int n = snprintf(line, sizeof(line), "%s %s", kind, text);
-	for (size_t i = 0; i < m->n_clients; i++)
-		if (send(m->clients[i], line, (size_t)n, MSG_NOSIGNAL) < 0) {
-			/* the stopwpar that asked is gone; the stop goes on */
-		}
+	wpar_control_reply(&m->ctl, kind, text);
 }
 
 static void console_log(struct monitor *m, const char *text)
@@ -118,21 +105,6 @@ static int open_console(struct monitor *m, wpar_error_t *err)
 	m->log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (m->log_fd < 0)
 		return wpar_error_errno(err, "cannot open %s", log);
-	return 0;
-}
-
-static int open_control(struct monitor *m, wpar_error_t *err)
-{
-	cleanup_free char *path = wpar_runtime_path(m->name, "monitor.sock");
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return wpar_error_input(err, "%s: path too long for a socket", path);
-	strcpy(sa.sun_path, path);
-	unlink(path);
-	m->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (m->listen_fd < 0 || bind(m->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, 0600) < 0 || listen(m->listen_fd, 8) < 0)
-		return wpar_error_errno(err, "cannot listen on %s", path);
 	return 0;
 }
 
@@ -269,10 +241,10 @@ static void begin_stop(struct monitor *m, long timeout_s, bool force)
 	if (m->init_pid <= 0)
 		return;
 	if (force) {
-		m->deadline_ms = now_ms();
+		m->deadline_ms = monotonic_ms();
 	} else if (!m->stopping) {
 		send_stop_signal(m);
-		m->deadline_ms = timeout_s < 0 ? -1 : now_ms() + timeout_s * 1000LL;
+		m->deadline_ms = timeout_s < 0 ? -1 : monotonic_ms() + timeout_s * 1000LL;
 	}
 	m->stopping = true;
 }
@@ -291,32 +263,10 @@ static void sweep(struct monitor *m)
 
 static void handle_client(struct monitor *m)
 {
-	int c = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
-		return;
-	char buf[256];
-	ssize_t n = recv(c, buf, sizeof(buf) - 1, 0);
-	if (n <= 0) {
-		close(c);
-		return;
-	}
-	buf[n] = '\0';
-	long timeout = 600;
-	int force = 0;
-	if (strncmp(buf, "status", 6) == 0) {
-		char reply[64];
-		int k = snprintf(reply, sizeof(reply), "ok %d", (int)m->init_pid);
-		send(c, reply, (size_t)k, MSG_NOSIGNAL);
-		close(c);
-		return;
-	}
-	if (sscanf(buf, "stop %ld %d", &timeout, &force) < 1 || m->n_clients == MAX_CLIENTS) {
-		send(c, "err bad request", 15, MSG_NOSIGNAL);
-		close(c);
-		return;
-	}
-	m->clients[m->n_clients++] = c;
-	begin_stop(m, timeout, force != 0);
+	long timeout;
+	bool force;
+	if (wpar_control_accept(&m->ctl, m->init_pid, &timeout, &force))
+		begin_stop(m, timeout, force);
 }
 
 static void drain_console(struct monitor *m)
@@ -369,8 +319,7 @@ static int finish(struct monitor *m, int status_code)
 		client_line(m, "ok", "stopped");
 	}
 	run_user_script(m, "stop");
-	for (size_t i = 0; i < m->n_clients; i++)
-		close(m->clients[i]);
+	wpar_control_release_clients(&m->ctl);
 	return rc;
 }
 
@@ -378,17 +327,18 @@ static int event_loop(struct monitor *m)
 {
 	for (;;) {
 		struct pollfd p[3] = {{m->sig_fd, POLLIN, 0},
-				      {m->listen_fd, POLLIN, 0},
+				      {m->ctl.listen_fd, POLLIN, 0},
 				      {m->console_master, POLLIN, 0}};
 		int timeout = -1;
 		if (m->stopping && m->deadline_ms >= 0 && !m->swept) {
-			long long left = m->deadline_ms - now_ms();
+			long long left = m->deadline_ms - monotonic_ms();
 			timeout = left < 0 ? 0 : (int)left;
 		}
 		int n = poll(p, 3, timeout);
 		if (n < 0 && errno != EINTR)
 			return 1;
-		if (m->stopping && m->deadline_ms >= 0 && !m->swept && now_ms() >= m->deadline_ms)
+		if (m->stopping && m->deadline_ms >= 0 && !m->swept &&
+		    monotonic_ms() >= m->deadline_ms)
 			sweep(m);
 		if (p[2].revents & POLLIN)
 			drain_console(m);
@@ -426,14 +376,8 @@ static int event_loop(struct monitor *m)
 
 static int setup(struct monitor *m, wpar_error_t *err)
 {
-	cleanup_free char *dir = wpar_runtime_dir(m->name);
-	if (mkdir_p(dir, 0700, err) < 0)
-		return -1;
-	cleanup_free char *lock = wpar_runtime_path(m->name, "monitor.lock");
-	m->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (m->lock_fd < 0 || flock(m->lock_fd, LOCK_EX | LOCK_NB) < 0)
-		return wpar_error_errno(err, "another monitor runs workload partition %s", m->name);
-	if (wpar_store_load(m->name, &m->spec, err) < 0 ||
+	if (wpar_control_open(m->name, &m->ctl, err) < 0 ||
+	    wpar_store_load(m->name, &m->spec, err) < 0 ||
 	    wpar_fs_plan_build(m->spec, &m->plan, err) < 0)
 		return -1;
 	bool system = m->spec->general.init && strcmp(m->spec->general.init, "system") == 0;
@@ -443,8 +387,7 @@ static int setup(struct monitor *m, wpar_error_t *err)
 			return wpar_error_errno(err, "cannot open the WPAR init %s",
 						m->o->init_path);
 	}
-	if (wpar_cgroup_create(m->name, &m->cg, err) < 0 || open_console(m, err) < 0 ||
-	    open_control(m, err) < 0)
+	if (wpar_cgroup_create(m->name, &m->cg, err) < 0 || open_console(m, err) < 0)
 		return -1;
 	sigset_t set;
 	sigemptyset(&set);
@@ -463,9 +406,8 @@ int wpar_monitor_run(const struct wpar_monitor_opts *o)
 {
 	struct monitor m = {.o = o,
 			    .name = o->name,
-			    .lock_fd = -1,
+			    .ctl = {.lock_fd = -1, .listen_fd = -1},
 			    .sig_fd = -1,
-			    .listen_fd = -1,
 			    .console_master = -1,
 			    .console_slave = -1,
 			    .log_fd = -1,

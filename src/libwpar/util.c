@@ -441,3 +441,10 @@ void wpar_timing_mark(const char *phase)
 		/* tracing only */
 	}
 }
+
+long long monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}

@@ -110,4 +110,7 @@ void progress_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 
  * counts from its parent's).  bench/exec.sh --profile reads these. */
 void wpar_timing_mark(const char *phase);
 
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+long long monotonic_ms(void);
+
 #endif
