@@ -246,7 +246,8 @@ int wpar_app_reap(const char *name, wpar_error_t *err)
 {
 	struct wpar_state_record rec = {0};
 	wpar_state_read(name, &rec, NULL);
-	bool transient = strcmp(rec.op, TRANSIENT_OP) == 0;
+	/* A definition already gone: its monitor died while removing it. */
+	bool transient = strcmp(rec.op, TRANSIENT_OP) == 0 || !wpar_store_exists(name);
 	struct wpar_cgroup *cg = NULL;
 	wpar_error_t none = NULL;
 	if (wpar_cgroup_open(name, &cg, &none) < 0)
@@ -310,7 +311,8 @@ static int start_watcher(const char *name, bool transient)
 		struct wpar_state_record rec = {0};
 		/* Still the instance this watcher was made for? */
 		if (wpar_state_read(name, &rec, NULL) == 0 && !wpar_monitor_alive(name) &&
-		    (transient ? strcmp(rec.op, TRANSIENT_OP) == 0 : rec.state != WPAR_DEFINED) &&
+		    (transient ? strcmp(rec.op, TRANSIENT_OP) == 0 || !wpar_store_exists(name)
+			       : rec.state != WPAR_DEFINED) &&
 		    wpar_app_reap(name, NULL) == 0 && transient) {
 			wpar_lock_release_remove(lock);
 			lock = NULL;
@@ -332,6 +334,8 @@ struct app {
 	int sig_fd, watcher_fd, status_pipe;
 	int wpar_lock_fd; /* the WPAR's lock while the start holds it */
 	pid_t init_pid;
+	bool have_status; /* the command's wait status came */
+	int status;
 	bool stopping, swept;
 	long long deadline_ms; /* -1: none */
 };
@@ -498,23 +502,49 @@ static void handle_client(struct app *a)
 	a->stopping = true;
 }
 
-/* Until the WPAR's init has ended; returns its wait status. */
+/* The command has ended; its init is on its way out (its namespaces go
+ * with it, which takes a while on another CPU).  Meanwhile the records
+ * of a transient WPAR go; its cgroup must wait for the init. */
+static void command_ended(struct app *a)
+{
+	if (a->status_pipe < 0)
+		return;
+	int status;
+	if (read(a->status_pipe, &status, sizeof(status)) == sizeof(status)) {
+		a->have_status = true;
+		a->status = status;
+	}
+	close(a->status_pipe);
+	a->status_pipe = -1;
+	if (a->have_status && a->transient) {
+		wpar_error_t e = NULL;
+		if (wpar_runtime_remove(a->name, &e) < 0 || wpar_store_remove(a->name, &e) < 0)
+			wpar_error_release(&e); /* finish tries again and reports */
+	}
+}
+
+/* Until the WPAR's init has ended; returns the command's wait status
+ * (the init's own when it could not report one: it was killed). */
 static int event_loop(struct app *a)
 {
 	for (;;) {
-		struct pollfd p[2] = {{a->sig_fd, POLLIN, 0}, {a->ctl.listen_fd, POLLIN, 0}};
+		struct pollfd p[3] = {{a->sig_fd, POLLIN, 0},
+				      {a->ctl.listen_fd, POLLIN, 0},
+				      {a->status_pipe, POLLIN, 0}};
 		int timeout = -1;
 		if (a->stopping && a->deadline_ms >= 0 && !a->swept) {
 			long long left = a->deadline_ms - monotonic_ms();
 			timeout = left < 0 ? 0 : (int)left;
 		}
-		if (poll(p, 2, timeout) < 0 && errno != EINTR)
+		if (poll(p, 3, timeout) < 0 && errno != EINTR)
 			continue;
 		if (a->stopping && a->deadline_ms >= 0 && !a->swept &&
 		    monotonic_ms() >= a->deadline_ms)
 			sweep(a);
 		if (p[1].revents & POLLIN)
 			handle_client(a);
+		if (p[2].revents & (POLLIN | POLLHUP))
+			command_ended(a);
 		if (!(p[0].revents & POLLIN))
 			continue;
 		struct signalfd_siginfo si;
@@ -527,19 +557,11 @@ static int event_loop(struct app *a)
 			continue;
 		}
 		int status;
-		if (waitpid(a->init_pid, &status, WNOHANG) == a->init_pid)
-			return status;
+		if (waitpid(a->init_pid, &status, WNOHANG) == a->init_pid) {
+			command_ended(a); /* a status written just before the end */
+			return a->have_status ? a->status : status;
+		}
 	}
-}
-
-/* The command's wait status, as its init reported it; init's own when
- * it could not (it was killed). */
-static int command_status(struct app *a, int init_status)
-{
-	int status;
-	if (read(a->status_pipe, &status, sizeof(status)) == sizeof(status))
-		return status;
-	return init_status;
 }
 
 static void run_script(struct app *a, const char *action)
@@ -691,9 +713,8 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 		if (a.status_fd >= 0)
 			close(a.status_fd);
 		a.status_fd = -1;
-		int init_status = event_loop(&a);
+		*wstatus = event_loop(&a);
 		wpar_timing_mark("ended");
-		*wstatus = command_status(&a, init_status);
 		a.init_pid = 0;
 		finish(&a, true);
 		wpar_timing_mark("removed");
