@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "resources_apply.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -39,7 +40,7 @@ static bool is_dir(const char *path)
  * the global file systems); what belongs to the namespaces is the WPAR's
  * own: /proc of its PID namespace, /dev/mqueue of its IPC namespace, an
  * empty /dev/shm, and /sys read-only. */
-static int build_view(wpar_error_t *err)
+static int build_view(const struct wpar_app_child *c, wpar_error_t *err)
 {
 	/* Slave: mounts the host makes later still appear here, and nothing
 	 * mounted here reaches the host. */
@@ -47,7 +48,9 @@ static int build_view(wpar_error_t *err)
 		return wpar_error_errno(err, "cannot make the WPAR's mounts private");
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return wpar_error_errno(err, "cannot mount the WPAR's /proc");
-	if (wpar_spawn_protect_proc(err) < 0)
+	/* The limits that live in /proc/sys, before it goes read-only. */
+	if (wpar_limits_apply_inside(c->limits, c->host, err) < 0 ||
+	    wpar_spawn_protect_proc(err) < 0)
 		return -1;
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	if (is_dir("/sys") &&
@@ -128,7 +131,7 @@ void wpar_app_child_main(const struct wpar_app_child *c)
 	    c->spec->general.hostname ? c->spec->general.hostname : c->spec->general.name;
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		wpar_error_errno(&err, "cannot create the cgroup namespace");
-	else if (build_view(&err) == 0 && sethostname(host, strlen(host)) < 0)
+	else if (build_view(c, &err) == 0 && sethostname(host, strlen(host)) < 0)
 		wpar_error_errno(&err, "cannot set the host name %s", host);
 	wpar_timing_mark("init: view");
 	if (err == NULL && wpar_spawn_loopback_up(&err) == 0)

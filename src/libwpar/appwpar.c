@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "confine.h"
 #include "control.h"
+#include "resources_apply.h"
 #include "fsimage.h"
 #include "lifecycle.h"
 #include "name.h"
@@ -330,6 +331,8 @@ struct app {
 	bool transient;
 	int status_fd; /* startwpar's, until the WPAR is up */
 	struct wpar_cgroup *cg;
+	struct wpar_limits limits;
+	struct wpar_host_resources host;
 	struct wpar_control ctl;
 	int sig_fd, watcher_fd, status_pipe;
 	int wpar_lock_fd; /* the WPAR's lock while the start holds it */
@@ -369,7 +372,8 @@ static const int forwarded[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM, SIGUSR1,
 
 static int open_cgroup(struct app *a, wpar_error_t *err)
 {
-	if (wpar_cgroup_create(a->name, &a->cg, err) < 0)
+	if (wpar_cgroup_create(a->name, &a->cg, err) < 0 ||
+	    wpar_resources_start(a->spec, a->cg, &a->limits, &a->host, err) < 0)
 		return -1;
 	return wpar_cgroup_allow_devices(a->cg, wpar_cgroup_default_devices, err) < 0 ? -1 : 0;
 }
@@ -412,6 +416,8 @@ static int clone_init(struct app *a, const char *path, char *const *argv, char *
 		    .born_inside = born_inside,
 		    .monitor_fds = {a->ctl.lock_fd, a->ctl.listen_fd, a->sig_fd, a->watcher_fd,
 				    a->wpar_lock_fd},
+		    .limits = &a->limits,
+		    .host = &a->host,
 		};
 		wpar_app_child_main(&c);
 	}
@@ -725,6 +731,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 	}
 	if (a.cg)
 		wpar_cgroup_free(a.cg);
+	wpar_limits_release(&a.limits);
 	wpar_control_close(&a.ctl);
 	int fds[] = {a.watcher_fd, a.status_pipe};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)

@@ -20,6 +20,7 @@
 
 #include "cgroup.h"
 #include "error.h"
+#include "resources.h"
 #include "spec.h"
 
 struct wpar_app_opts {
@@ -93,8 +94,10 @@ struct wpar_app_child {
 	int sync_fd;           /* to the monitor: "err <text>"; closes at the command's exec */
 	int status_fd;         /* to the monitor: the command's wait status (an int) */
 	struct wpar_cgroup *cg;
-	bool born_inside;   /* in the cgroup2 group from the clone on */
-	int monitor_fds[5]; /* the monitor's own (its locks, socket, ...): closed */
+	bool born_inside;                 /* in the cgroup2 group from the clone on */
+	int monitor_fds[5];               /* the monitor's own (its locks, socket, ...): closed */
+	const struct wpar_limits *limits; /* resource controls put in force inside */
+	const struct wpar_host_resources *host;
 };
 /* Never returns. */
 void wpar_app_child_main(const struct wpar_app_child *c) __attribute__((noreturn));

@@ -31,7 +31,7 @@
 /* The v2 controllers a WPAR's limits need.  They are enabled in the
  * subtree_control of the project's own levels wherever the level above
  * offers them; the host root's own subtree_control is never written. */
-static const char *const v2_controllers[] = {"cpu", "cpuset", "io", "memory", "pids"};
+static const char *const v2_controllers[] = {"cpu", "cpuset", "hugetlb", "io", "memory", "pids"};
 
 struct hierarchy {
 	char *mount;   /* mount point */

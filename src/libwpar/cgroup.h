@@ -7,9 +7,9 @@
  * mounts that /proc/self/mountinfo shows at or below that root.
  *
  * v2: the root is a cgroup2 mount (or, for a fake root, a directory with
- * cgroup.controllers).  The project's levels get +cpu +cpuset +io +memory
- * +pids in cgroup.subtree_control where the level above offers them; the
- * host root's own subtree_control is never written.
+ * cgroup.controllers).  The project's levels get +cpu +cpuset +hugetlb +io
+ * +memory +pids in cgroup.subtree_control where the level above offers
+ * them; the host root's own subtree_control is never written.
  *
  * v1 (and hybrid): the group is created in every mounted v1 hierarchy
  * (cpu, cpuacct, cpuset, memory, pids, freezer, devices, blkio, the named

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "lifecycle.h"
+#include "resources_apply.h"
+#include "runtime.h"
 #include "name.h"
 #include "paths.h"
 #include "rootfs.h"
@@ -281,6 +283,14 @@ static int commit_rename(const struct wpar_spec *spec, const char *old, bool mov
 	return wpar_store_rename(old, new_name, err);
 }
 
+static bool resources_edited(const struct wpar_change *c)
+{
+	for (size_t i = 0; i < c->n_edits; i++)
+		if (c->edits[i].kind == WPAR_ST_RESOURCES)
+			return true;
+	return false;
+}
+
 static int change_locked(const char *name, const struct wpar_change *c, wpar_error_t *err)
 {
 	cleanup_spec struct wpar_spec *orig = NULL;
@@ -345,6 +355,18 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 	/* Everything is checked before the host changes. */
 	if (wpar_spec_validate(spec, err) < 0)
 		goto out;
+	/* -R on a running WPAR takes effect at once (AIX: no restart); the
+	 * definition is saved only once the kernel took the new limits. */
+	if (state == WPAR_ACTIVE && resources_edited(c)) {
+		struct wpar_runtime_info info = {0};
+		wpar_runtime_read(name, &info, NULL);
+		if (wpar_resources_change_live(spec, info.init_pid, err) < 0) {
+			wpar_error_t undo = NULL;
+			wpar_resources_change_live(orig, info.init_pid, &undo);
+			wpar_error_release(&undo);
+			goto out;
+		}
+	}
 	struct wpar_fs_plan *plan = NULL;
 	if (wpar_fs_plan_build(spec, &plan, err) < 0)
 		goto out;

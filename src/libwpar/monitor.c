@@ -22,6 +22,7 @@
 
 #include "cgroup.h"
 #include "control.h"
+#include "resources_apply.h"
 #include "confine.h"
 #include "lifecycle.h"
 #include "paths.h"
@@ -40,6 +41,8 @@ struct monitor {
 	struct wpar_spec *spec;
 	struct wpar_fs_plan *plan;
 	struct wpar_cgroup *cg;
+	struct wpar_limits limits;
+	struct wpar_host_resources host;
 	struct wpar_control ctl;
 	int sig_fd, console_master, console_slave, log_fd, init_fd;
 	int status_fd; /* to startwpar until the WPAR is up */
@@ -150,6 +153,8 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 			m->spec->general.init && strcmp(m->spec->general.init, "system") == 0,
 		    .maintenance = m->o->maintenance,
 		    .sync_fd = sp[1],
+		    .limits = &m->limits,
+		    .host = &m->host,
 		    .progress = spawn_progress,
 		    .progress_data = &sp[1],
 		};
@@ -387,7 +392,9 @@ static int setup(struct monitor *m, wpar_error_t *err)
 			return wpar_error_errno(err, "cannot open the WPAR init %s",
 						m->o->init_path);
 	}
-	if (wpar_cgroup_create(m->name, &m->cg, err) < 0 || open_console(m, err) < 0)
+	if (wpar_cgroup_create(m->name, &m->cg, err) < 0 ||
+	    wpar_resources_start(m->spec, m->cg, &m->limits, &m->host, err) < 0 ||
+	    open_console(m, err) < 0)
 		return -1;
 	sigset_t set;
 	sigemptyset(&set);

@@ -21,6 +21,7 @@
 
 #include "confine.h"
 #include "fsimage.h"
+#include "resources_apply.h"
 #include "util.h"
 
 static void progress(const struct wpar_spawn *s, const char *fmt, ...)
@@ -212,7 +213,7 @@ static int real_dir(const char *path, mode_t mode, wpar_error_t *err)
 	return 0;
 }
 
-static int make_dev(int console_tree, wpar_error_t *err)
+static int make_dev(int console_tree, long long max_ptys, wpar_error_t *err)
 {
 	static const struct {
 		const char *name;
@@ -229,9 +230,15 @@ static int make_dev(int console_tree, wpar_error_t *err)
 		if (mknod(nodes[i].name, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0 ||
 		    chmod(nodes[i].name, 0666) < 0)
 			return wpar_error_errno(err, "cannot create %s", nodes[i].name);
+	/* totalPTYs: the WPAR's own devpts instance refuses the pty after
+	 * the last one allowed. */
+	char devpts_opts[96];
+	int n =
+	    snprintf(devpts_opts, sizeof(devpts_opts), "newinstance,ptmxmode=0666,mode=0620,gid=5");
+	if (max_ptys > 0)
+		snprintf(devpts_opts + n, sizeof(devpts_opts) - (size_t)n, ",max=%lld", max_ptys);
 	if (mkdir("/dev/pts", 0755) < 0 ||
-	    mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0)
+	    mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, devpts_opts) < 0)
 		return wpar_error_errno(err, "cannot mount /dev/pts");
 	if (symlink("pts/ptmx", "/dev/ptmx") < 0)
 		return wpar_error_errno(err, "cannot create /dev/ptmx");
@@ -291,7 +298,7 @@ int wpar_spawn_protect_proc(wpar_error_t *err)
 	return 0;
 }
 
-static int kernel_filesystems(int console_tree, wpar_error_t *err)
+static int kernel_filesystems(const struct wpar_spawn *s, int console_tree, wpar_error_t *err)
 {
 	if (real_dir("/proc", 0555, err) < 0 || real_dir("/sys", 0555, err) < 0 ||
 	    real_dir("/run", 0755, err) < 0)
@@ -303,7 +310,12 @@ static int kernel_filesystems(int console_tree, wpar_error_t *err)
 	if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=20%") < 0 ||
 	    mkdir("/run/lock", 01777) < 0 || chmod("/run/lock", 01777) < 0)
 		return wpar_error_errno(err, "cannot mount /run");
-	if (make_dev(console_tree, err) < 0 || wpar_spawn_protect_proc(err) < 0)
+	long long max_ptys =
+	    s->limits && s->limits->active ? s->limits->total_ptys : WPAR_UNLIMITED;
+	/* The limits that live in /proc/sys, before it goes read-only. */
+	if (make_dev(console_tree, max_ptys, err) < 0 ||
+	    (s->limits && wpar_limits_apply_inside(s->limits, s->host, err) < 0) ||
+	    wpar_spawn_protect_proc(err) < 0)
 		return -1;
 	return 0;
 }
@@ -358,7 +370,7 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 	if (mount_plan(s, err) < 0 || enter_root(s->plan->root, err) < 0)
 		return -1;
 	progress(s, "Loading workload partition.");
-	if (kernel_filesystems(console_tree, err) < 0)
+	if (kernel_filesystems(s, console_tree, err) < 0)
 		return -1;
 	const char *host =
 	    s->spec->general.hostname ? s->spec->general.hostname : s->spec->general.name;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "resources.h"
 #include "rootfs.h"
 #include "spec.h"
 
@@ -22,6 +23,10 @@ struct wpar_spawn {
 	bool system_init;         /* exec the WPAR's own /sbin/init instead */
 	bool maintenance;         /* startwpar -m */
 	int sync_fd;              /* to the monitor; close-on-exec */
+	/* Resource controls that are put in force inside (rlimits, IPC ids,
+	 * the PTY count of the WPAR's devpts). */
+	const struct wpar_limits *limits;
+	const struct wpar_host_resources *host;
 	/* Progress lines for startwpar -v ("Mounting /wpars/w1/var"). */
 	void (*progress)(void *data, const char *line);
 	void *progress_data;

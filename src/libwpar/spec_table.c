@@ -10,6 +10,7 @@
 #include "name.h"
 #include "rootfs.h"
 #include "spec_internal.h"
+#include "resources.h"
 #include "util.h"
 
 static int check_text(const char *v, char **norm, wpar_error_t *err)
@@ -488,6 +489,10 @@ int wpar_attr_assign(enum wpar_stanza_kind kind, void *instance, const char *att
 			return wpar_error_input(err,
 						"%s.%s: the value contains a control character",
 						stanzas[kind].name, a->name);
+	/* Resource controls are checked with AIX's rules and message
+	 * ("0960-527 resources.<attr> = <value> is invalid: ..."). */
+	if (kind == WPAR_ST_RESOURCES && wpar_limits_check_attr(a->name, value, err) < 0)
+		return -1;
 	char *norm = NULL;
 	if (a->check(value, &norm, err) < 0)
 		return wpar_error_prefix(err, "%s.%s", stanzas[kind].name, a->name);

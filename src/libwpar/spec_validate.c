@@ -1,6 +1,7 @@
 /* Rules that involve more than one attribute or stanza. */
 #include <string.h>
 
+#include "resources.h"
 #include "spec_internal.h"
 #include "util.h"
 
@@ -143,6 +144,14 @@ static int validate(const struct wpar_spec *spec, bool need_name, wpar_error_t *
 	for (size_t i = 0; i < spec->n_routes; i++)
 		if (validate_route(&spec->routes[i], err) < 0)
 			return -1;
+	/* The resources stanza's rules (0960-527): the order of the
+	 * percentages, totalThreads against totalProcesses, the bounds. */
+	if (spec->n_resources > 0) {
+		struct wpar_limits limits;
+		if (wpar_limits_from_spec(spec, &limits, err) < 0)
+			return -1;
+		wpar_limits_release(&limits);
+	}
 	if (wpar_spec_flag(g->rootvgwpar)) {
 		bool found = false;
 		for (size_t i = 0; i < spec->n_devices; i++)

@@ -1,0 +1,146 @@
+# Resource controls (-R) enforced by the kernel: what a WPAR may use,
+# checked with real workloads on this host (cgroup v1).  Timing-based
+# checks use generous bands; the precise figures belong to bench/.
+
+# The cgroup directory of a WPAR in one v1 hierarchy.
+rs_group() { # controller wpar
+	echo "/sys/fs/cgroup/$1/$WPAR_CGROUP_PARENT/$2"
+}
+
+# Waits until a WPAR is Active (wparexec in the background).
+rs_wait_active() { # wpar
+	local i
+	for i in $(seq 100); do
+		[ "$(lswpar -c -q -a state "$1" 2>/dev/null)" = A ] && return 0
+		sleep 0.05
+	done
+	fail "$1 never became Active"
+}
+
+# CPU hard maximum: 10% of this host (all its CPUs) for a busy loop.
+test_resources_cpu_hard_max() {
+	local ncpu cap
+	ncpu=$(nproc)
+	ok wparexec -n cpu1 -R CPU=0%-10%,10% -- bash -c \
+		'timeout 2 sh -c "while :; do :; done"; times'
+	# bash's `times`: the second line is the children's user and system time.
+	local user sys total
+	user=$(echo "$OUT" | sed -n 2p | awk '{print $1}' | sed 's/m/ /; s/s//' | awk '{print $1 * 60 + $2}')
+	sys=$(echo "$OUT" | sed -n 2p | awk '{print $2}' | sed 's/m/ /; s/s//' | awk '{print $1 * 60 + $2}')
+	total=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+	# 10% of ncpu CPUs for 2 s: 0.2 * ncpu CPU-seconds; uncapped it would be 2.
+	cap=$(awk -v n="$ncpu" 'BEGIN { print 0.2 * n }')
+	awk -v t="$total" -v c="$cap" 'BEGIN { exit !(t > c * 0.4 && t < c * 1.6) }' ||
+		fail "CPU time $total s under a cap of $cap s"
+}
+
+# totalProcesses / totalThreads stop a fork bomb inside the WPAR only.
+test_resources_process_limit() {
+	# Forks until the kernel refuses; the WPAR's init and python count too.
+	ok wparexec -n pr1 -R totalProcesses=8 totalThreads=8 -- python3 -c '
+import os, signal
+kids = []
+for i in range(20):
+    try:
+        pid = os.fork()
+    except OSError:
+        continue
+    if pid == 0:
+        signal.pause()
+        os._exit(0)
+    kids.append(pid)
+print(len(kids))
+for pid in kids:
+    os.kill(pid, signal.SIGKILL)
+'
+	local started=$OUT
+	[ "$started" -le 8 ] || fail "$started processes started under a limit of 8"
+	[ "$started" -ge 3 ] || fail "only $started processes started"
+	# The same without a limit: all 20.
+	ok wparexec -n pr2 -- python3 -c '
+import os
+kids = [pid for pid in (os.fork() for i in range(20)) if pid != 0 or os._exit(0)]
+print(len(kids))
+'
+	[ "$OUT" = 20 ] || fail "without a limit: $OUT processes"
+}
+
+# memory hard maximum: an allocation beyond it is killed inside the WPAR.
+test_resources_memory_hard_max() {
+	local mem_kb limit_mb
+	mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+	# 1% of the host's memory, and an allocation of twice that.
+	limit_mb=$((mem_kb / 1024 / 100))
+	local rc=0
+	wparexec -n mem1 -R memory=0%-1%,1% -- python3 -c \
+		"b = bytearray($((limit_mb * 2)) * 1024 * 1024); print('survived')" \
+		>"$T/mem.out" 2>&1 || rc=$?
+	[ "$rc" = 137 ] || fail "allocation of $((limit_mb * 2)) MB under a $limit_mb MB limit: status $rc ($(cat "$T/mem.out"))"
+	# The same allocation without the limit works: the kill was the WPAR's.
+	ok wparexec -n mem2 -- python3 -c "b = bytearray($((limit_mb * 2)) * 1024 * 1024); print('survived')"
+	contains "$OUT" survived
+}
+
+# chwpar -R on a running WPAR takes effect at once.
+test_resources_live_change() {
+	wparexec -n live1 -- sleep 30 >/dev/null 2>&1 &
+	local bg=$!
+	rs_wait_active live1
+	ok chwpar -R totalProcesses=40 totalThreads=50 live1
+	local max
+	max=$(cat "$(rs_group pids live1)/pids.max")
+	[ "$max" != max ] || fail "pids.max still unlimited after chwpar -R"
+	ok lswpar -R live1
+	contains "$OUT" "Total Processes: +40"
+	must_fail "0960-527 resources.totalThreads = 10 is invalid" chwpar -R totalThreads=10 live1
+	[ "$(cat "$(rs_group pids live1)/pids.max")" = "$max" ] || fail "a refused change changed pids.max"
+	ok chwpar -K -R live1
+	[ "$(cat "$(rs_group pids live1)/pids.max")" = max ] || fail "chwpar -K -R did not reset pids.max"
+	stopwpar -F live1 >/dev/null 2>&1
+	wait "$bg" || true
+}
+
+# The limits of a system WPAR are in force at every start.
+test_resources_survive_restart() {
+	ok mkwpar -n sys1 -R totalProcesses=64 totalThreads=128 CPU=0%-50%,50%
+	local i max quota
+	for i in 1 2; do
+		ok startwpar sys1
+		max=$(cat "$(rs_group pids sys1)/pids.max")
+		quota=$(cat "$(rs_group cpu sys1)/cpu.cfs_quota_us")
+		[ "$max" != max ] || fail "start $i: pids.max unlimited"
+		[ "$quota" != -1 ] || fail "start $i: no CPU quota"
+		ok stopwpar sys1
+	done
+	ok chwpar -R active=no sys1
+	ok startwpar sys1
+	[ "$(cat "$(rs_group pids sys1)/pids.max")" = max ] || fail "active=no still limits processes"
+	ok stopwpar sys1
+}
+
+# Bad values change nothing.
+test_resources_bad_input() {
+	ok mkwpar -n bad1
+	must_fail "0960-527 resources.CPU" chwpar -R CPU=50%-20%,60% bad1
+	must_fail "0960-527 resources.shares_CPU" chwpar -R shares_CPU=70000 bad1
+	must_fail "0960-527 resources.totalThreads" mkwpar -n bad2 -R totalProcesses=100 totalThreads=50
+	[ ! -e "$WPAR_CONFDIR/bad2.cf" ] || fail "a refused mkwpar left a definition"
+	must_fail "0960-527" wparexec -R memory=10%-5%,50% -- true
+}
+
+# CPU shares: two WPARs competing for one CPU split it by their shares.
+test_resources_cpu_shares() {
+	local busy='taskset -c 0 timeout 3 sh -c "while :; do :; done"; times'
+	wparexec -n sh20 -R shares_CPU=20 -- bash -c "$busy" >"$T/a" 2>&1 &
+	local a=$!
+	wparexec -n sh10 -R shares_CPU=10 -- bash -c "$busy" >"$T/b" 2>&1 &
+	local b=$!
+	wait "$a" || fail "sh20: $(cat "$T/a")"
+	wait "$b" || fail "sh10: $(cat "$T/b")"
+	cpu_of() { sed -n 2p "$1" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+	local ta tb
+	ta=$(cpu_of "$T/a")
+	tb=$(cpu_of "$T/b")
+	awk -v a="$ta" -v b="$tb" 'BEGIN { exit !(b > 0 && a / b > 1.4 && a / b < 2.8) }' ||
+		fail "CPU seconds with shares 20:10 were $ta:$tb"
+}
