@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "confine.h"
 #include "control.h"
+#include "regulator.h"
 #include "resources_apply.h"
 #include "fsimage.h"
 #include "lifecycle.h"
@@ -333,6 +334,7 @@ struct app {
 	struct wpar_cgroup *cg;
 	struct wpar_limits limits;
 	struct wpar_host_resources host;
+	struct wpar_regulator regulator;
 	struct wpar_control ctl;
 	int sig_fd, watcher_fd, status_pipe;
 	int wpar_lock_fd; /* the WPAR's lock while the start holds it */
@@ -533,17 +535,26 @@ static void command_ended(struct app *a)
  * (the init's own when it could not report one: it was killed). */
 static int event_loop(struct app *a)
 {
+	long long next_tick = monotonic_ms() + WPAR_REGULATOR_TICK_MS;
 	for (;;) {
 		struct pollfd p[3] = {{a->sig_fd, POLLIN, 0},
 				      {a->ctl.listen_fd, POLLIN, 0},
 				      {a->status_pipe, POLLIN, 0}};
-		int timeout = -1;
-		if (a->stopping && a->deadline_ms >= 0 && !a->swept) {
-			long long left = a->deadline_ms - monotonic_ms();
-			timeout = left < 0 ? 0 : (int)left;
-		}
-		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+		long long wake = next_tick;
+		if (a->stopping && a->deadline_ms >= 0 && !a->swept && a->deadline_ms < wake)
+			wake = a->deadline_ms;
+		long long left = wake - monotonic_ms();
+		if (poll(p, 3, left < 0 ? 0 : (int)left) < 0 && errno != EINTR)
 			continue;
+		if (monotonic_ms() >= next_tick) {
+			wpar_error_t e = NULL;
+			if (wpar_regulator_run(&a->regulator, a->name, a->cg, &a->limits, &a->host,
+					       &e) < 0) {
+				fprintf(stderr, "wparexec: CPU regulator: %s\n", e->msg);
+				wpar_error_release(&e);
+			}
+			next_tick = monotonic_ms() + WPAR_REGULATOR_TICK_MS;
+		}
 		if (a->stopping && a->deadline_ms >= 0 && !a->swept &&
 		    monotonic_ms() >= a->deadline_ms)
 			sweep(a);

@@ -22,6 +22,7 @@
 
 #include "cgroup.h"
 #include "control.h"
+#include "regulator.h"
 #include "resources_apply.h"
 #include "confine.h"
 #include "lifecycle.h"
@@ -43,6 +44,7 @@ struct monitor {
 	struct wpar_cgroup *cg;
 	struct wpar_limits limits;
 	struct wpar_host_resources host;
+	struct wpar_regulator regulator;
 	struct wpar_control ctl;
 	int sig_fd, console_master, console_slave, log_fd, init_fd;
 	int status_fd; /* to startwpar until the WPAR is up */
@@ -330,18 +332,27 @@ static int finish(struct monitor *m, int status_code)
 
 static int event_loop(struct monitor *m)
 {
+	long long next_tick = monotonic_ms() + WPAR_REGULATOR_TICK_MS;
 	for (;;) {
 		struct pollfd p[3] = {{m->sig_fd, POLLIN, 0},
 				      {m->ctl.listen_fd, POLLIN, 0},
 				      {m->console_master, POLLIN, 0}};
-		int timeout = -1;
-		if (m->stopping && m->deadline_ms >= 0 && !m->swept) {
-			long long left = m->deadline_ms - monotonic_ms();
-			timeout = left < 0 ? 0 : (int)left;
-		}
-		int n = poll(p, 3, timeout);
+		long long wake = next_tick;
+		if (m->stopping && m->deadline_ms >= 0 && !m->swept && m->deadline_ms < wake)
+			wake = m->deadline_ms;
+		long long left = wake - monotonic_ms();
+		int n = poll(p, 3, left < 0 ? 0 : (int)left);
 		if (n < 0 && errno != EINTR)
 			return 1;
+		if (monotonic_ms() >= next_tick) {
+			wpar_error_t e = NULL;
+			if (wpar_regulator_run(&m->regulator, m->name, m->cg, &m->limits, &m->host,
+					       &e) < 0) {
+				console_log(m, e->msg);
+				wpar_error_release(&e);
+			}
+			next_tick = monotonic_ms() + WPAR_REGULATOR_TICK_MS;
+		}
 		if (m->stopping && m->deadline_ms >= 0 && !m->swept &&
 		    monotonic_ms() >= m->deadline_ms)
 			sweep(m);

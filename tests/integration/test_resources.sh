@@ -144,3 +144,66 @@ test_resources_cpu_shares() {
 	awk -v a="$ta" -v b="$tb" 'BEGIN { exit !(b > 0 && a / b > 1.4 && a / b < 2.8) }' ||
 		fail "CPU seconds with shares 20:10 were $ta:$tb"
 }
+
+# Busy loops on the host (outside any WPAR), ended by the test.
+rs_hogs() { # count seconds
+	local i
+	RS_HOGS=""
+	for i in $(seq "$1"); do
+		timeout "$2" sh -c 'while :; do :; done' &
+		RS_HOGS="$RS_HOGS $!"
+	done
+}
+
+rs_poll_file() { # file value seconds
+	local i
+	for i in $(seq $(($3 * 10))); do
+		[ "$(cat "$1" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The CPU soft maximum is a cap only while the host's CPUs are contended;
+# the regulator in the WPAR's monitor moves the cap (docs/mapping-resources.md).
+test_resources_cpu_soft_max_regulator() {
+	local ncpu quota_file soft_quota
+	ncpu=$(nproc)
+	soft_quota=$((ncpu * 10000)) # 10% of the host, per 100 ms period
+	wparexec -n soft1 -R CPU=0%-10%,100% -- timeout 20 sh -c 'while :; do :; done' \
+		>/dev/null 2>&1 &
+	local bg=$!
+	rs_wait_active soft1
+	quota_file=$(rs_group cpu soft1)/cpu.cfs_quota_us
+	[ "$(cat "$quota_file")" = -1 ] || fail "capped before any contention"
+	rs_hogs "$ncpu" 15
+	# shellcheck disable=SC2086
+	rs_poll_file "$quota_file" "$soft_quota" 5 || { kill $RS_HOGS; fail "not capped under contention: $(cat "$quota_file")"; }
+	# shellcheck disable=SC2086
+	kill $RS_HOGS 2>/dev/null
+	rs_poll_file "$quota_file" -1 5 || fail "still capped after the contention: $(cat "$quota_file")"
+	stopwpar -F soft1 >/dev/null 2>&1
+	wait "$bg" || true
+}
+
+# The CPU minimum: under contention a WPAR below it gets the strongest weight.
+test_resources_cpu_min_regulator() {
+	local ncpu shares_file
+	ncpu=$(nproc)
+	wparexec -n min1 -R CPU=60%-100%,100% -- sh -c 'timeout 10 sh -c "while :; do :; done"; sleep 30' \
+		>/dev/null 2>&1 &
+	local bg=$!
+	rs_wait_active min1
+	shares_file=$(rs_group cpu min1)/cpu.shares
+	[ "$(cat "$shares_file")" = 1024 ] || fail "boosted before any contention"
+	# One loop per CPU and one more; the WPAR's single loop can use one CPU
+	# at most, less than 60% of a host of two or more CPUs.
+	rs_hogs $((ncpu + 1)) 25
+	# shellcheck disable=SC2086
+	rs_poll_file "$shares_file" 102400 8 || { kill $RS_HOGS; fail "not boosted under contention: $(cat "$shares_file")"; }
+	# shellcheck disable=SC2086
+	kill $RS_HOGS 2>/dev/null
+	rs_poll_file "$shares_file" 1024 12 || fail "still boosted after the contention"
+	stopwpar -F min1 >/dev/null 2>&1
+	wait "$bg" || true
+}
