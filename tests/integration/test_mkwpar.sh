@@ -129,7 +129,7 @@ test_bad_sizes_and_attributes() {
 	must_fail "unknown flag" mkwpar -n bad1 -Z
 	must_fail "no workload partition name" mkwpar -A
 	must_fail "versioned" mkwpar -n bad1 -C
-	must_fail "\"yes\" or \"no\"" mkwpar -n bad1 -R active=maybe
+	must_fail "0960-527 resources.active = maybe is invalid: Must be yes or no" mkwpar -n bad1 -R active=maybe
 	[ "$before" = "$(snapshot)" ] || fail "bad input changed something"
 }
 
