@@ -207,3 +207,36 @@ test_resources_cpu_min_regulator() {
 	stopwpar -F min1 >/dev/null 2>&1
 	wait "$bg" || true
 }
+
+# pct_shmIDs: the WPAR's IPC namespace refuses the segment after its share.
+test_resources_ipc_ids() {
+	local host want
+	host=$(cat /proc/sys/kernel/shmmni)
+	want=$((host / 100)) # 1%
+	[ "$want" -ge 1 ] || want=1
+	ok wparexec -n ipc1 -R pct_shmIDs=1 -- sh -c \
+		'n=0; while ipcmk -M 1 >/dev/null 2>&1; do n=$((n + 1)); [ $n -gt 500 ] && break; done; echo $n'
+	[ "$OUT" = "$want" ] || fail "created $OUT segments, expected $want (1% of $host)"
+	# The host's limit is unchanged.
+	[ "$(cat /proc/sys/kernel/shmmni)" = "$host" ] || fail "the host's shmmni changed"
+}
+
+# totalPTYs: a system WPAR's own devpts refuses the pty after the last.
+test_resources_ptys() {
+	ok mkwpar -n pty1 -R totalPTYs=2
+	ok startwpar pty1
+	ok clogin pty1 python3 -c '
+import os
+n = 0
+fds = []
+try:
+    for i in range(10):
+        fds.append(os.openpty())
+        n += 1
+except OSError:
+    pass
+print(n)
+'
+	[ "$OUT" = 2 ] || fail "opened $OUT ptys under totalPTYs=2"
+	ok stopwpar pty1
+}
