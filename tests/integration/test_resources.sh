@@ -240,3 +240,26 @@ print(n)
 	[ "$OUT" = 2 ] || fail "opened $OUT ptys under totalPTYs=2"
 	ok stopwpar pty1
 }
+
+# A fork bomb inside stops at totalThreads; the host keeps forking.
+test_resources_fork_bomb() {
+	wparexec -n bomb1 -R totalProcesses=40 totalThreads=40 -- \
+		sh -c 'b() { b | b & }; b; sleep 4' >/dev/null 2>&1 &
+	local bg=$!
+	rs_wait_active bomb1
+	sleep 1
+	local n t0 t1
+	n=$(cat "$(rs_group pids bomb1)/pids.current")
+	[ "$n" -le 40 ] || fail "$n tasks under a limit of 40"
+	# The kernel refused forks: the bomb did hit the limit.
+	local refused
+	refused=$(awk '$1 == "max" { print $2 }' "$(rs_group pids bomb1)/pids.events")
+	[ "${refused:-0}" -gt 0 ] || fail "no fork was refused ($n tasks)"
+	t0=$(date +%s%N)
+	sh -c true || fail "the host cannot fork"
+	t1=$(date +%s%N)
+	[ $(((t1 - t0) / 1000000)) -lt 1000 ] || fail "a fork on the host took $(((t1 - t0) / 1000000)) ms"
+	stopwpar -F bomb1 >/dev/null 2>&1
+	wait "$bg" || true
+	[ ! -d "$(rs_group pids bomb1)" ] || fail "the bomb's cgroup is left"
+}
