@@ -270,7 +270,7 @@ for k in "${keys[@]}"; do
 		"$(ratio "$(m "$k")" "$(m lxc-execute)")" "$(ratio "$(m "$k")" "$(m runc)")"
 done
 for k in "${note_keys[@]}"; do echo "note: ${notes[$k]}"; done
-echo "[1] resource controls: stored and validated only; enforcement lands with the resource-control issue"
+echo "[1] resource controls: pids.max and cpu.shares written into the WPAR's cgroup before the command starts"
 echo "[2] network: stored and validated only (loopback only inside); configured with the networking issue"
 
 goal() { # goal TEXT KEY LIMIT

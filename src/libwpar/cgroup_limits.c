@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "resources.h"
+#include "rset.h"
 #include "util.h"
 
 #define HUNDRED_PCT   10000  /* percentages are in hundredths */
@@ -177,14 +178,45 @@ static char *huge_page_name(unsigned long long size)
 	return xasprintf("%lluKB", size >> 10);
 }
 
-/* The CPUs and memory nodes of a resource set.  There is no resource set
- * store yet, so every name is unknown; the limits of a WPAR that names one
- * are refused as a whole rather than applied without it. */
-static int resolve_rset(const char *name, char **cpus, char **mems, wpar_error_t *err)
+/* A list of the cgroup level above `dir` ("cpus" or "mems"): what it
+ * really has (v2 cpuset.cpus.effective, v1 cpuset.effective_cpus, with or
+ * without the v1 "noprefix" names), else what it was given; NULL when
+ * none can be read. */
+static char *level_above_list(const char *dir, const char *what)
+{
+	static const struct {
+		const char *before, *after;
+	} names[] = {{"cpuset.", ".effective"}, {"cpuset.effective_", ""}, {"effective_", ""},
+		     {"cpuset.", ""},           {"", ""}};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		cleanup_free char *path =
+		    xasprintf("%s/../%s%s%s", dir, names[i].before, what, names[i].after);
+		char *text = NULL;
+		if (read_file(path, &text, NULL, NULL) == 0 && text[strspn(text, " \n")] != '\0')
+			return text;
+		free(text);
+	}
+	return NULL;
+}
+
+/* The CPUs and memory nodes of a resource set (rset.h): they must be
+ * online and within the cpuset of the level above.  An unknown set, or
+ * one that does not fit, refuses the limits as a whole rather than
+ * applying them without it. */
+static int resolve_rset(struct wpar_cgroup *cg, const char *name, char **cpus, char **mems,
+			wpar_error_t *err)
 {
 	*cpus = *mems = NULL;
-	return wpar_error_make(
-	    err, ENOTSUP, "rset=%s cannot be enforced: resource sets are not defined yet", name);
+	cleanup_free char *dir = NULL, *above_cpus = NULL, *above_mems = NULL;
+	/* Without a cpuset group the knobs fail to resolve below, naming
+	 * the reason. */
+	if (wpar_cgroup_path(cg, "cpuset", &dir, NULL) == 0) {
+		above_cpus = level_above_list(dir, "cpus");
+		above_mems = level_above_list(dir, "mems");
+	}
+	if (wpar_rset_resolve(name, above_cpus, above_mems, cpus, mems, err) < 0)
+		return wpar_error_prefix(err, "rset=%s cannot be enforced", name);
+	return 0;
 }
 
 /* ---- the plan ------------------------------------------------------------ */
@@ -340,11 +372,12 @@ static int plan_hugetlb(struct plan *p, bool v2, const struct wpar_limits *l, wp
 	return 0;
 }
 
-static int plan_cpuset(struct plan *p, bool v2, const struct wpar_limits *l, wpar_error_t *err)
+static int plan_cpuset(struct wpar_cgroup *cg, struct plan *p, bool v2, const struct wpar_limits *l,
+		       wpar_error_t *err)
 {
 	if (l->active && l->rset) {
 		cleanup_free char *cpus = NULL, *mems = NULL;
-		if (resolve_rset(l->rset, &cpus, &mems, err) < 0)
+		if (resolve_rset(cg, l->rset, &cpus, &mems, err) < 0)
 			return -1;
 		cleanup_free char *why = xasprintf("rset=%s", l->rset);
 		add(p, "cpuset", "cpuset.cpus", steal_pointer(&cpus), true, why);
@@ -521,7 +554,7 @@ int wpar_cgroup_apply_limits(struct wpar_cgroup *cg, const struct wpar_limits *l
 	plan_memory(&p, v2, l, host);
 	plan_cpu(&p, v2, l, host);
 	plan_pids(&p, l);
-	if (plan_hugetlb(&p, v2, l, err) < 0 || plan_cpuset(&p, v2, l, err) < 0 ||
+	if (plan_hugetlb(&p, v2, l, err) < 0 || plan_cpuset(cg, &p, v2, l, err) < 0 ||
 	    resolve(cg, &p, err) < 0)
 		goto out;
 	const char *memory_dir = NULL;
