@@ -535,6 +535,8 @@ static void command_ended(struct app *a)
  * (the init's own when it could not report one: it was killed). */
 static int event_loop(struct app *a)
 {
+	/* The regulator's first measure, so that its first tick can act. */
+	wpar_regulator_run(&a->regulator, a->name, a->cg, &a->limits, &a->host, NULL);
 	long long next_tick = monotonic_ms() + WPAR_REGULATOR_TICK_MS;
 	for (;;) {
 		struct pollfd p[3] = {{a->sig_fd, POLLIN, 0},

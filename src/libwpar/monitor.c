@@ -332,6 +332,8 @@ static int finish(struct monitor *m, int status_code)
 
 static int event_loop(struct monitor *m)
 {
+	/* The regulator's first measure, so that its first tick can act. */
+	wpar_regulator_run(&m->regulator, m->name, m->cg, &m->limits, &m->host, NULL);
 	long long next_tick = monotonic_ms() + WPAR_REGULATOR_TICK_MS;
 	for (;;) {
 		struct pollfd p[3] = {{m->sig_fd, POLLIN, 0},
