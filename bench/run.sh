@@ -6,13 +6,15 @@
 #
 #   bench/run.sh [--only SECTIONS] [N]
 #
-# SECTIONS is a comma-separated list of (default: all three, in this order)
+# SECTIONS is a comma-separated list of (default: all four, in this order)
 #   create   mkwpar/rmwpar/lswpar against LXC (below; N iterations, default 21)
 #   runtime  bench/runtime.sh: startwpar/stopwpar cycles against LXC and many
 #            WPARs active at once (N cycles, default 31; WPAR_BENCH_MANY
 #            WPARs, default 200)
 #   exec     bench/exec.sh: wparexec -- /bin/true against unshare, bwrap,
 #            lxc-execute, runc, systemd-nspawn, crun (N rounds, default 101)
+#   resources bench/resources.sh: how precisely the resource controls hold
+#            (CPU caps, shares, the soft-maximum regulator, memory)
 # N, when given, is the iteration count of every section.  A failing section
 # does not stop the others; the exit status is 1 if any failed.
 #
@@ -26,8 +28,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-usage() { echo "usage: bench/run.sh [--only create,runtime,exec] [iterations]"; }
-only=create,runtime,exec
+usage() { echo "usage: bench/run.sh [--only create,runtime,exec,resources] [iterations]"; }
+only=create,runtime,exec,resources
 while [ $# -gt 0 ]; do
 	case $1 in
 	--only) [ $# -ge 2 ] || { usage >&2 && exit 2; }; only=$2 && shift 2 ;;
@@ -43,8 +45,8 @@ ITER=${1:-}
 sections=()
 for s in ${only//,/ }; do
 	case $s in
-	create | runtime | exec) sections+=("$s") ;;
-	*) echo "bench: unknown section '$s' (create, runtime, exec)" >&2 && exit 2 ;;
+	create | runtime | exec | resources) sections+=("$s") ;;
+	*) echo "bench: unknown section '$s' (create, runtime, exec, resources)" >&2 && exit 2 ;;
 	esac
 done
 [ ${#sections[@]} != 0 ] || { usage >&2 && exit 2; }
@@ -144,6 +146,7 @@ for s in "${sections[@]}"; do
 		bash "$top/bench/runtime.sh" "${args[@]}" || failed+=("$s")
 		;;
 	exec) bash "$top/bench/exec.sh" ${ITER:+"$ITER"} || failed+=("$s") ;;
+	resources) WPAR_BENCH_NO_BUILD=1 bash "$top/bench/resources.sh" || failed+=("$s") ;;
 	esac
 	echo
 done
