@@ -105,6 +105,20 @@ static int build(int argc, char **argv, struct request *rq, wpar_error_t *err)
 		free(g->application);
 		g->application = wpar_app_command_line(words);
 		free(words);
+		/* A spec file holds one line per attribute.  The command runs
+		 * from its words anyway; only a kept or written specification
+		 * needs the line itself to be exact. */
+		bool control = false;
+		for (char *p = g->application; *p; p++)
+			if ((unsigned char)*p < ' ' || *p == 0x7f) {
+				control = true;
+				*p = '?';
+			}
+		if (control && (wpar_cmdline_has(cl, '1') || wpar_cmdline_has(cl, 'o')))
+			return wpar_error_input(err,
+						"the command line holds a control character (a "
+						"newline?), which a specification file cannot "
+						"keep; put the commands in a script");
 	} else if (k > 0 || g->application == NULL) {
 		rq->show_usage = true;
 		return wpar_error_input(err, "0960-383 You must specify exactly one application "

@@ -186,8 +186,11 @@ static char *level_above_list(const char *dir, const char *what)
 {
 	static const struct {
 		const char *before, *after;
-	} names[] = {{"cpuset.", ".effective"}, {"cpuset.effective_", ""}, {"effective_", ""},
-		     {"cpuset.", ""},           {"", ""}};
+	} names[] = {{"cpuset.", ".effective"},
+		     {"cpuset.effective_", ""},
+		     {"effective_", ""},
+		     {"cpuset.", ""},
+		     {"", ""}};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		cleanup_free char *path =
 		    xasprintf("%s/../%s%s%s", dir, names[i].before, what, names[i].after);

@@ -42,6 +42,7 @@
  * - rset: the name of a resource set ("wpar_rset/procs0to4"); that it
  *   exists is checked where the set is used. */
 #include "resources.h"
+#include "rset.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -402,6 +403,13 @@ int wpar_limits_from_spec(const struct wpar_spec *spec, struct wpar_limits *out,
 			wpar_limits_release(&l);
 			return -1;
 		}
+	}
+	/* Here, not when the attribute is read: a definition whose resource
+	 * set was removed must stay readable (lswpar, rmwpar). */
+	if (l.rset && !wpar_rset_exists(l.rset)) {
+		invalid(err, "rset", res->rset, "no resource set of that name (see lsrset)");
+		wpar_limits_release(&l);
+		return -1;
 	}
 	if (l.total_threads != WPAR_UNLIMITED) {
 		if (l.total_processes == WPAR_UNLIMITED) {

@@ -65,11 +65,14 @@ struct wpar_usage_sample {
 	 * host's devpts: unknown. */
 	long long ptys;
 
-	/* Bytes read from and written to block devices by the WPAR's
-	 * processes: v1 blkio.throttle.io_service_bytes_recursive, v2
-	 * io.stat rbytes/wbytes, summed over devices.  On v1 the kernel's
-	 * flusher threads write dirty page cache back on the host's account,
-	 * so buffered writes show only when the WPAR itself syncs them. */
+	/* Bytes read from and written to storage by the WPAR's processes.
+	 * v2: io.stat rbytes/wbytes summed over devices (bios charged to
+	 * the group, writeback included).  v1 (and v2 without the io
+	 * controller): the task I/O accounting of its processes
+	 * (/proc/<pid>/io read_bytes/write_bytes, which include the
+	 * children each reaped), buffered writes counted when the pages are
+	 * dirtied; v1's blkio counters stay at zero on current kernels
+	 * unless blk-throttle is active on the device (see usage.c). */
 	long long io_read_bytes, io_write_bytes;
 	/* Bytes received and sent on the interfaces of the WPAR's network
 	 * namespace other than lo (/proc/<init>/net/dev). */

@@ -877,3 +877,20 @@ test_wparexec_user_script() {
 		fail "start/stop script: $(cat "$T/ulog")"
 	wx_assert_gone us
 }
+
+# A command line with a newline runs (from its words) and stays listable;
+# a kept definition cannot hold it.
+test_wparexec_multiline_command() {
+	wx_bg -n ml -- sh -c 'touch "$1"
+while [ ! -e "$2" ]; do sleep 0.05; done' sh "$T/ready" "$T/never"
+	wx_ready "$T/ready"
+	ok lswpar -L ml
+	contains "$OUT" "Application: +sh -c 'touch"
+	stopwpar -F ml >/dev/null 2>&1
+	wx_wait "$BG"
+	WX_TIMEOUT=5 wx_run wparexec -c -1 -n ml2 -- sh -c 'echo a
+echo b'
+	wx_expect 125 "wparexec -c -1 with a newline"
+	contains "$RERR" "control character"
+	[ ! -e "$WPAR_CONFDIR/ml2.cf" ] || fail "a refused definition was written"
+}

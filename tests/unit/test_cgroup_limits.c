@@ -6,8 +6,10 @@
  *    kernel's defaults, applies limits and checks the exact contents of
  *    every knob (and of the parent level's memory.low), for a set of
  *    limits, for a live change, and for active = no.  Also: a controller
- *    the group does not have, and a resource set, fail before anything is
- *    written.
+ *    the group does not have, and an unknown resource set or one outside
+ *    the level above, fail before anything is written; a defined one is
+ *    written into cpuset.cpus and cpuset.mems.  The resource sets live in
+ *    a registry in a temporary WPAR_CONFDIR.
  *
  * 2. The real cgroup v1 hierarchies of this machine (root; skipped
  *    otherwise) under a unique parent (wpar-test-<pid>): the knobs read
@@ -35,7 +37,9 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "paths.h"
 #include "resources.h"
+#include "rset.h"
 #include "util.h"
 
 #define UNUSED    __attribute__((unused))
@@ -43,6 +47,7 @@
 #define GIB       (1024ULL * 1024 * 1024)
 
 static char fake_root[64];
+static char conf_root[64]; /* WPAR_CONFDIR and WPAR_RUNDIR: the rset registry */
 static char real_parent[64];
 static pid_t children[4];
 static pid_t owner_pid;
@@ -258,11 +263,19 @@ static void remove_real_groups(void)
 	closedir(d);
 }
 
+static void remove_conf_root(void)
+{
+	if (conf_root[0] && getpid() == owner_pid)
+		nftw(conf_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	conf_root[0] = '\0';
+}
+
 static void at_exit(void)
 {
 	kill_children();
 	remove_fake_root();
 	remove_real_groups();
+	remove_conf_root();
 }
 
 /* ---- the fake cgroup v2 tree -------------------------------------------- */
@@ -496,24 +509,56 @@ static void test_fake_missing_controller(void **state UNUSED)
 	wpar_cgroup_free(cg);
 }
 
-/* A resource set cannot be resolved yet: refused as a whole. */
+/* A resource set: an unknown one, or one outside the cpuset of the level
+ * above, refuses the limits as a whole; a defined one is written. */
 static void test_fake_rset(void **state UNUSED)
 {
 	cleanup_free char *dir = NULL;
+	cleanup_free char *parent = fake("wpar-fake");
 	struct wpar_cgroup *cg = fake_group(ALL_V2, &dir);
 	wpar_error_t err = NULL;
 	struct wpar_limits l;
 	some_limits(&l);
 	l.rset = "wpar_rset/procs0to4";
 	assert_int_equal(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err), -1);
-	assert_int_equal(err->status, ENOTSUP);
-	assert_non_null(strstr(err->msg, "rset=wpar_rset/procs0to4 cannot be enforced: resource "
-					 "sets are not defined yet"));
+	assert_int_equal(err->status, ENOENT);
+	assert_non_null(strstr(err->msg, "rset=wpar_rset/procs0to4 cannot be enforced: no "
+					 "resource set called wpar_rset/procs0to4"));
 	wpar_error_release(&err);
 	expect_file(dir, "memory.max", "max\n");
 	expect_file(dir, "cpu.weight", "100\n");
-	/* active = no: the resource set is kept, not enforced. */
+
+	/* mkrset -c 0 -m 0 test/cpu0: CPU 0 and node 0, which every host
+	 * has. */
+	OK(wpar_rset_create("test/cpu0", "0", "0", &err));
+	l.rset = "test/cpu0";
+	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
+	expect_file(dir, "cpuset.cpus", "0");
+	expect_file(dir, "cpuset.mems", "0");
+	expect_file(dir, "memory.max", "4294967296");
+
+	/* The level above (in v2, what it really has: the .effective
+	 * files) lacks CPU 0: refused, nothing changed. */
+	put(parent, "cpuset.cpus.effective", "1-3\n");
+	put(parent, "cpuset.mems.effective", "0\n");
+	l.memory.hard = 4000;
+	assert_int_equal(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err), -1);
+	assert_non_null(strstr(err->msg, "rset=test/cpu0 cannot be enforced: CPU 0 is outside the "
+					 "cpuset of the level above (its CPUs: 1-3)"));
+	wpar_error_release(&err);
+	expect_file(dir, "memory.max", "4294967296");
+	put(parent, "cpuset.cpus.effective", "0-3\n");
+	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
+	expect_file(dir, "cpuset.cpus", "0");
+
+	/* active = no: the resource set is kept, not enforced (not even
+	 * looked up), and the cpuset goes back to the level above's. */
 	l.active = false;
+	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
+	expect_file(dir, "cpuset.cpus", "\n");
+	expect_file(dir, "cpuset.mems", "\n");
+	OK(wpar_rset_remove("test/cpu0", &err));
+	l.rset = "test/cpu0";
 	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
 	wpar_cgroup_free(cg);
 }
@@ -607,6 +652,22 @@ static void test_real_apply(void **state UNUSED)
 		expect_file(cpuset, "cpuset.cpus", cpus);
 	}
 
+	/* A resource set of CPU 0 and node 0, read back from the kernel;
+	 * without it, the level above's again. */
+	OK(wpar_rset_create("test/real0", "0", "0", &err));
+	l.rset = "test/real0";
+	OK(wpar_cgroup_apply_limits(cg, &l, &host, &err));
+	expect_file(cpuset, "cpuset.cpus", "0\n");
+	expect_file(cpuset, "cpuset.mems", "0\n");
+	l.rset = NULL;
+	OK(wpar_cgroup_apply_limits(cg, &l, &host, &err));
+	OK(wpar_rset_remove("test/real0", &err));
+	{
+		cleanup_free char *above = real("cpuset", "");
+		cleanup_free char *cpus = slurp(above, "cpuset.cpus");
+		expect_file(cpuset, "cpuset.cpus", cpus);
+	}
+
 	/* The v1 weights keep the ratios of the v2 ones. */
 	l.shares_cpu = 1;
 	OK(wpar_cgroup_apply_limits(cg, &l, &host, &err));
@@ -626,12 +687,12 @@ static void test_real_apply(void **state UNUSED)
 	expect_file(mem, "memory.soft_limit_in_bytes", unlimited);
 	expect_file(pids, "pids.max", "max\n");
 
-	/* A resource set, and large pages where the host has no hugetlb
-	 * hierarchy: refused before anything is written. */
+	/* An unknown resource set, and large pages where the host has no
+	 * hugetlb hierarchy: refused before anything is written. */
 	some_limits(&l);
-	l.rset = "procs0to4";
+	l.rset = "test/none";
 	assert_int_equal(wpar_cgroup_apply_limits(cg, &l, &host, &err), -1);
-	assert_int_equal(err->status, ENOTSUP);
+	assert_int_equal(err->status, ENOENT);
 	wpar_error_release(&err);
 	l.rset = NULL;
 	char *hugetlb = NULL;
@@ -799,6 +860,17 @@ int main(void)
 {
 	owner_pid = getpid();
 	atexit(at_exit);
+	/* The resource set registry: set before the first wpar_paths() call,
+	 * which reads the paths once per process. */
+	strcpy(conf_root, "/tmp/wpar-cglimits-conf-XXXXXX");
+	if (mkdtemp(conf_root) == NULL)
+		return 1;
+	cleanup_free char *confdir = xasprintf("%s/etc", conf_root);
+	cleanup_free char *rundir = xasprintf("%s/run", conf_root);
+	setenv("WPAR_CONFDIR", confdir, 1);
+	setenv("WPAR_RUNDIR", rundir, 1);
+	if (strcmp(wpar_paths()->confdir, confdir) != 0)
+		return 1;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_fake_apply, setup_fake, teardown_fake),
 	    cmocka_unit_test_setup_teardown(test_fake_missing_controller, setup_fake,

@@ -9,9 +9,11 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "resources.h"
+#include "rset.h"
 #include "spec_internal.h"
 #include "util.h"
 
@@ -300,8 +302,13 @@ static void test_rset(void **state UNUSED)
 	limits_ok(&l, "rset", "wpar_rset/procs0to4");
 	assert_string_equal(l.rset, "wpar_rset/procs0to4");
 	wpar_limits_release(&l);
-	limits_ok(&l, "rset", "sys.rset-1");
-	assert_string_equal(l.rset, "sys.rset-1");
+	/* A well-formed name that no resource set has. */
+	cleanup_spec struct wpar_spec *unknown = spec_with("rset", "test/none", NULL);
+	cleanup_error wpar_error_t e = NULL;
+	assert_int_equal(wpar_limits_from_spec(unknown, &l, &e), -1);
+	assert_string_equal(e->msg, "0960-527 resources.rset = test/none is invalid: no resource "
+				    "set of that name (see lsrset).");
+	assert_null(l.rset);
 	wpar_limits_release(&l);
 	limits_ok(&l, "rset", ""); /* AIX's default: every resource of the system */
 	assert_null(l.rset);
@@ -659,8 +666,30 @@ static void test_validate_hook(void **state UNUSED)
 	assert_int_equal(wpar_spec_validate(plain, &err), 0);
 }
 
+/* The resource sets the tests name, in a registry of their own (before
+ * anything reads the paths). */
+static char confdir[64];
+
+static void remove_confdir(void)
+{
+	cleanup_free char *cmd = xasprintf("rm -rf '%s'", confdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", confdir);
+}
+
 int main(void)
 {
+	strcpy(confdir, "/tmp/wpar-resources-XXXXXX");
+	if (mkdtemp(confdir) == NULL)
+		return 1;
+	setenv("WPAR_CONFDIR", confdir, 1);
+	atexit(remove_confdir);
+	wpar_error_t err = NULL;
+	if (wpar_rset_create("wpar/wpar1", "0", NULL, &err) < 0 ||
+	    wpar_rset_create("wpar_rset/procs0to4", "0", NULL, &err) < 0) {
+		fprintf(stderr, "%s\n", err->msg);
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_no_stanza_and_empty_stanza),

@@ -7,8 +7,10 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "rset.h"
 #include "spec.h"
 #include "spec_internal.h"
 #include "util.h"
@@ -1344,8 +1346,29 @@ static void test_validate(void **state UNUSED)
 			      "already has a prefix length");
 }
 
+/* The resource set the examples name, in a registry of their own (before
+ * anything reads the paths). */
+static char confdir[64];
+
+static void remove_confdir(void)
+{
+	cleanup_free char *cmd = xasprintf("rm -rf '%s'", confdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", confdir);
+}
+
 int main(void)
 {
+	strcpy(confdir, "/tmp/wpar-spec-XXXXXX");
+	if (mkdtemp(confdir) == NULL)
+		return 1;
+	setenv("WPAR_CONFDIR", confdir, 1);
+	atexit(remove_confdir);
+	wpar_error_t err = NULL;
+	if (wpar_rset_create("wpar/wpar1", "0", NULL, &err) < 0) {
+		fprintf(stderr, "%s\n", err->msg);
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_aix_unindented),
 	    cmocka_unit_test(test_parse_aix_indented),
