@@ -34,25 +34,6 @@
 
 /* ---- what the host has --------------------------------------------------- */
 
-/* "0-3,5,7-8" → 7. */
-static int count_cpu_list(const char *s)
-{
-	int n = 0;
-	for (const char *p = s; *p;) {
-		char *end;
-		long a = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		long b = a;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		if (b >= a)
-			n += (int)(b - a + 1);
-		p = end + strspn(end, ",\n ");
-	}
-	return n;
-}
-
 static int read_number(const char *path, long long *out, wpar_error_t *err)
 {
 	cleanup_free char *text = NULL;
@@ -82,7 +63,7 @@ int wpar_host_resources(struct wpar_host_resources *out, wpar_error_t *err)
 		cleanup_free char *online = NULL;
 		if (read_file("/sys/devices/system/cpu/online", &online, NULL, err) < 0)
 			return -1;
-		n = count_cpu_list(online);
+		n = (int)wpar_idlist_count(online);
 	}
 	if (n < 1)
 		return wpar_error_input(err, "cannot tell how many CPUs are online");

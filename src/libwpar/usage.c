@@ -30,6 +30,7 @@
 #include "spec.h"
 #include "state.h"
 #include "store.h"
+#include "rset.h"
 #include "util.h"
 
 #define UNKNOWN WPAR_USAGE_UNKNOWN
@@ -119,25 +120,6 @@ static char *controller_dir(struct wpar_cgroup *cg, const char *controller)
 	return wpar_cgroup_path(cg, controller, &dir, NULL) == 0 ? dir : NULL;
 }
 
-/* "0-3,5,7-8" → 7. */
-static int count_cpu_list(const char *s)
-{
-	int n = 0;
-	for (const char *p = s; *p;) {
-		char *end;
-		long a = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		long b = a;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		if (b >= a)
-			n += (int)(b - a + 1);
-		p = end + strspn(end, ",\n ");
-	}
-	return n;
-}
-
 /* ---- CPU --------------------------------------------------------------- */
 
 static long long cpu_time(struct wpar_cgroup *cg)
@@ -202,7 +184,7 @@ static double cpu_limit(struct wpar_cgroup *cg, int ncpus)
 	cleanup_free char *list = read_text(cs, "cpuset.cpus.effective"); /* v2 */
 	if (list == NULL)
 		list = read_text(cs, "cpuset.cpus"); /* v1 */
-	int n = list ? count_cpu_list(list) : 0;
+	int n = list ? (int)wpar_idlist_count(list) : 0;
 	if (n > 0 && n < ncpus && n * 100.0 / ncpus < limit)
 		limit = n * 100.0 / ncpus;
 	return limit;
