@@ -126,7 +126,7 @@ int wpar_regulator_tick(struct wpar_regulator *r, struct wpar_cgroup *cg,
 }
 
 int wpar_regulator_run(struct wpar_regulator *r, const char *name, struct wpar_cgroup *cg,
-		       struct wpar_limits *limits, const struct wpar_host_resources *host,
+		       struct wpar_limits *limits, struct wpar_host_resources *host,
 		       wpar_error_t *err)
 {
 	cleanup_free char *path = wpar_path_spec(name);
@@ -154,5 +154,8 @@ int wpar_regulator_run(struct wpar_regulator *r, const char *name, struct wpar_c
 		r->total = 0; /* measure afresh when it is needed again */
 		return 0;
 	}
+	/* Started without limits, given some by chwpar -R since. */
+	if (host->ncpus <= 0 && wpar_host_resources(host, err) < 0)
+		return -1;
 	return wpar_regulator_tick(r, cg, limits, host, err);
 }

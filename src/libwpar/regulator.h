@@ -40,7 +40,7 @@ int wpar_regulator_tick(struct wpar_regulator *r, struct wpar_cgroup *cg,
  * changed (its limits replace *limits; chwpar has written the knobs, so
  * the regime starts over), then ticks when the limits need it. */
 int wpar_regulator_run(struct wpar_regulator *r, const char *name, struct wpar_cgroup *cg,
-		       struct wpar_limits *limits, const struct wpar_host_resources *host,
+		       struct wpar_limits *limits, struct wpar_host_resources *host,
 		       wpar_error_t *err);
 
 /* How often a monitor calls wpar_regulator_run. */

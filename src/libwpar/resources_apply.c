@@ -68,12 +68,14 @@ int wpar_resources_start(const struct wpar_spec *spec, struct wpar_cgroup *cg,
 			 wpar_error_t *err)
 {
 	wpar_limits_default(out);
-	if (wpar_host_resources(host, err) < 0)
-		return -1;
-	/* A new group has no limits: nothing to write for a WPAR without a
-	 * resources stanza (wparexec's common case). */
+	/* A new group has no limits: nothing to read or write for a WPAR
+	 * without a resources stanza (wparexec's common case); the regulator
+	 * reads the host when a later chwpar -R needs it. */
+	*host = (struct wpar_host_resources){0};
 	if (spec->n_resources == 0)
 		return 0;
+	if (wpar_host_resources(host, err) < 0)
+		return -1;
 	if (wpar_limits_from_spec(spec, out, err) < 0 ||
 	    check_minimums(spec->general.name, out, err) < 0 ||
 	    wpar_cgroup_apply_limits(cg, out, host, err) < 0)

@@ -8,8 +8,9 @@
 
 /* At start, on the host side, once the WPAR's cgroup exists: the typed
  * limits (*out, defaults without a resources stanza), the host's
- * resources, AIX's sum-of-minimums rule against the other running WPARs,
- * and the cgroup knobs. */
+ * resources (left zero without a stanza: nothing needs them), AIX's
+ * sum-of-minimums rule against the other running WPARs, and the cgroup
+ * knobs. */
 int wpar_resources_start(const struct wpar_spec *spec, struct wpar_cgroup *cg,
 			 struct wpar_limits *out, struct wpar_host_resources *host,
 			 wpar_error_t *err);
