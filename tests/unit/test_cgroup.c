@@ -20,9 +20,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,15 +30,14 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_fixture.h"
 #include "util.h"
 
 #define UNUSED    __attribute__((unused))
-#define REAL_ROOT "/sys/fs/cgroup"
+#define REAL_ROOT CGFX_REAL_ROOT
 
 static char fake_root[64];
 static char real_parent[64];
-static pid_t children[4];
-static pid_t owner_pid;
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -51,27 +48,6 @@ static pid_t owner_pid;
 			fail_msg("%s: %s", #call, err ? err->msg : "(no message)");                \
 	} while (0)
 
-static void put(const char *dir, const char *file, const char *text)
-{
-	cleanup_free char *path = xasprintf("%s/%s", dir, file);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static char *slurp(const char *dir, const char *file)
-{
-	cleanup_free char *path = xasprintf("%s/%s", dir, file);
-	char *text = NULL;
-	wpar_error_t err = NULL;
-	if (read_file(path, &text, NULL, &err) < 0) {
-		wpar_error_release(&err);
-		return NULL;
-	}
-	return text;
-}
-
 static bool is_dir(const char *path)
 {
 	struct stat st;
@@ -81,12 +57,12 @@ static bool is_dir(const char *path)
 /* What the kernel shows in a new cgroup v2 group. */
 static void fake_kernel_group(const char *dir, const char *controllers)
 {
-	put(dir, "cgroup.controllers", controllers);
-	put(dir, "cgroup.subtree_control", "");
-	put(dir, "cgroup.procs", "");
-	put(dir, "cgroup.freeze", "0\n");
-	put(dir, "cgroup.events", "populated 0\nfrozen 0\n");
-	put(dir, "cgroup.kill", "");
+	cgfx_put(dir, "cgroup.controllers", controllers);
+	cgfx_put(dir, "cgroup.subtree_control", "");
+	cgfx_put(dir, "cgroup.procs", "");
+	cgfx_put(dir, "cgroup.freeze", "0\n");
+	cgfx_put(dir, "cgroup.events", "populated 0\nfrozen 0\n");
+	cgfx_put(dir, "cgroup.kill", "");
 }
 
 static void fake_kernel_rmfiles(const char *dir)
@@ -108,31 +84,8 @@ static pid_t spawn(const char *cmd)
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(children); i++) {
-		if (children[i] == 0) {
-			children[i] = pid;
-			break;
-		}
-	}
+	cgfx_remember_child(pid);
 	return pid;
-}
-
-static void forget_child(pid_t pid)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(children); i++)
-		if (children[i] == pid)
-			children[i] = 0;
-}
-
-static void kill_children(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(children); i++) {
-		if (children[i] > 0) {
-			kill(children[i], SIGKILL);
-			waitpid(children[i], NULL, 0);
-			children[i] = 0;
-		}
-	}
 }
 
 static char proc_state(pid_t pid)
@@ -154,7 +107,7 @@ static void wait_until_exec(pid_t pid, const char *comm)
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	for (int i = 0; i < 5000; i++) {
-		cleanup_free char *c = slurp("/proc", path + strlen("/proc/"));
+		cleanup_free char *c = cgfx_slurp("/proc", path + strlen("/proc/"));
 		if (c && strncmp(c, comm, strlen(comm)) == 0)
 			return;
 		usleep(2000);
@@ -162,59 +115,11 @@ static void wait_until_exec(pid_t pid, const char *comm)
 	fail_msg("process %d never became %s", (int)pid, comm);
 }
 
-static int remove_entry(const char *path, const struct stat *st UNUSED, int flag UNUSED,
-			struct FTW *ftw UNUSED)
-{
-	remove(path);
-	return 0;
-}
-
-static void remove_fake_root(void)
-{
-	if (fake_root[0] && getpid() == owner_pid)
-		nftw(fake_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	fake_root[0] = '\0';
-}
-
-/* rmdir of a real group and of everything below it. */
-static void rmdir_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
-			cleanup_free char *sub = xasprintf("%s/%s", dir, e->d_name);
-			rmdir_tree(sub);
-		}
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-/* Removes wpar-test-<pid> from every hierarchy under /sys/fs/cgroup. */
-static void remove_real_groups(void)
-{
-	if (real_parent[0] == '\0' || getpid() != owner_pid)
-		return;
-	kill_children();
-	DIR *d = opendir(REAL_ROOT);
-	if (d == NULL)
-		return;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] == '.')
-			continue;
-		cleanup_free char *p = xasprintf("%s/%s/%s", REAL_ROOT, e->d_name, real_parent);
-		rmdir_tree(p);
-	}
-	closedir(d);
-}
-
 static void at_exit(void)
 {
-	kill_children();
-	remove_fake_root();
-	remove_real_groups();
+	cgfx_kill_children();
+	cgfx_remove_tree(fake_root);
+	cgfx_remove_real_parent(real_parent);
 }
 
 /* ---- the fake cgroup v2 tree -------------------------------------------- */
@@ -231,9 +136,9 @@ static int setup_fake(void **state UNUSED)
 		return -1;
 	/* The host root offers cpuset but has not enabled it for its
 	 * children: cgroup.c must not force it. */
-	put(fake_root, "cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
-	put(fake_root, "cgroup.subtree_control", "cpu io memory pids\n");
-	put(fake_root, "cgroup.procs", "1\n");
+	cgfx_put(fake_root, "cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
+	cgfx_put(fake_root, "cgroup.subtree_control", "cpu io memory pids\n");
+	cgfx_put(fake_root, "cgroup.procs", "1\n");
 	cleanup_free char *parent = fake("wpar-fake");
 	mkdir(parent, 0755);
 	fake_kernel_group(parent, "cpu io memory pids\n");
@@ -244,8 +149,8 @@ static int setup_fake(void **state UNUSED)
 
 static int teardown_fake(void **state UNUSED)
 {
-	kill_children();
-	remove_fake_root();
+	cgfx_kill_children();
+	cgfx_remove_tree(fake_root);
 	unsetenv("WPAR_CGROUP_ROOT");
 	unsetenv("WPAR_CGROUP_PARENT");
 	return 0;
@@ -268,9 +173,9 @@ static void test_fake_create(void **state UNUSED)
 	cleanup_free char *dir = fake("wpar-fake/w1");
 	assert_true(is_dir(dir));
 	cleanup_free char *parent = fake("wpar-fake");
-	cleanup_free char *enabled = slurp(parent, "cgroup.subtree_control");
+	cleanup_free char *enabled = cgfx_slurp(parent, "cgroup.subtree_control");
 	assert_string_equal(enabled, "+cpu +io +memory +pids");
-	cleanup_free char *root_enabled = slurp(fake_root, "cgroup.subtree_control");
+	cleanup_free char *root_enabled = cgfx_slurp(fake_root, "cgroup.subtree_control");
 	assert_string_equal(root_enabled, "cpu io memory pids\n");
 
 	/* The kernel fills the new group with its files. */
@@ -318,8 +223,8 @@ static void test_fake_nested_parent(void **state UNUSED)
 	cleanup_free char *dir = fake("wpar-fake/inner/w2");
 	assert_true(is_dir(dir));
 	cleanup_free char *outer = fake("wpar-fake");
-	cleanup_free char *e1 = slurp(outer, "cgroup.subtree_control");
-	cleanup_free char *e2 = slurp(inner, "cgroup.subtree_control");
+	cleanup_free char *e1 = cgfx_slurp(outer, "cgroup.subtree_control");
+	cleanup_free char *e2 = cgfx_slurp(inner, "cgroup.subtree_control");
 	assert_string_equal(e1, "+cpu +io +memory +pids");
 	assert_string_equal(e2, "+cpu +io +memory +pids");
 	wpar_cgroup_free(cg);
@@ -341,7 +246,7 @@ static void test_fake_control(void **state UNUSED)
 	pid_t child = spawn("exec sleep 1000");
 	wait_until_exec(child, "sleep");
 	OK(wpar_cgroup_attach(cg, child, &err));
-	cleanup_free char *procs = slurp(dir, "cgroup.procs");
+	cleanup_free char *procs = cgfx_slurp(dir, "cgroup.procs");
 	char want[32];
 	snprintf(want, sizeof(want), "%d", (int)child);
 	assert_string_equal(procs, want);
@@ -353,13 +258,13 @@ static void test_fake_control(void **state UNUSED)
 	free(pids);
 
 	/* The kernel would report the freeze in cgroup.events. */
-	put(dir, "cgroup.events", "populated 1\nfrozen 1\n");
+	cgfx_put(dir, "cgroup.events", "populated 1\nfrozen 1\n");
 	OK(wpar_cgroup_freeze(cg, true, &err));
-	cleanup_free char *f1 = slurp(dir, "cgroup.freeze");
+	cleanup_free char *f1 = cgfx_slurp(dir, "cgroup.freeze");
 	assert_string_equal(f1, "1");
-	put(dir, "cgroup.events", "populated 1\nfrozen 0\n");
+	cgfx_put(dir, "cgroup.events", "populated 1\nfrozen 0\n");
 	OK(wpar_cgroup_freeze(cg, false, &err));
-	cleanup_free char *f0 = slurp(dir, "cgroup.freeze");
+	cleanup_free char *f0 = cgfx_slurp(dir, "cgroup.freeze");
 	assert_string_equal(f0, "0");
 
 	/* A populated group is neither reused nor removed. */
@@ -376,14 +281,14 @@ static void test_fake_control(void **state UNUSED)
 	/* cgroup.kill is written; a process the kernel did not remove is
 	 * named with its command and state. */
 	assert_int_equal(wpar_cgroup_kill_all(cg, 100, &err), -1);
-	cleanup_free char *k = slurp(dir, "cgroup.kill");
+	cleanup_free char *k = cgfx_slurp(dir, "cgroup.kill");
 	assert_string_equal(k, "1");
 	cleanup_free char *msg = xasprintf(
 	    "processes still in workload partition w1's cgroup: %d (sleep, state S)", (int)child);
 	assert_string_equal(err->msg, msg);
 	assert_int_equal(err->status, ETIMEDOUT);
 	wpar_error_release(&err);
-	put(dir, "cgroup.procs", "");
+	cgfx_put(dir, "cgroup.procs", "");
 	OK(wpar_cgroup_kill_all(cg, 100, &err));
 
 	/* Groups below the WPAR's go first; the parent level stays. */
@@ -412,8 +317,7 @@ static int setup_real(void **state UNUSED)
 
 static int teardown_real(void **state UNUSED)
 {
-	remove_real_groups();
-	real_parent[0] = '\0';
+	cgfx_remove_real_parent(real_parent);
 	unsetenv("WPAR_CGROUP_PARENT");
 	unsetenv("WPAR_CGROUP_UNIFIED");
 	return 0;
@@ -436,7 +340,7 @@ static bool in_group(pid_t pid, const char *controller, const char *name)
 {
 	char file[32];
 	snprintf(file, sizeof(file), "%d/cgroup", (int)pid);
-	cleanup_free char *text = slurp("/proc", file);
+	cleanup_free char *text = cgfx_slurp("/proc", file);
 	cleanup_free char *want = xasprintf(":%s:/%s/%s\n", controller, real_parent, name);
 	return text && strstr(text, want);
 }
@@ -453,10 +357,10 @@ static void test_real_lifecycle(void **state UNUSED)
 		assert_true(is_dir(d));
 	}
 	/* cpuset levels got the CPUs and memory nodes of the level above. */
-	cleanup_free char *root_cpus = slurp(REAL_ROOT "/cpuset", "cpuset.cpus");
+	cleanup_free char *root_cpus = cgfx_slurp(REAL_ROOT "/cpuset", "cpuset.cpus");
 	cleanup_free char *cs = real("cpuset", "w1");
-	cleanup_free char *cpus = slurp(cs, "cpuset.cpus");
-	cleanup_free char *mems = slurp(cs, "cpuset.mems");
+	cleanup_free char *cpus = cgfx_slurp(cs, "cpuset.cpus");
+	cleanup_free char *mems = cgfx_slurp(cs, "cpuset.mems");
 	assert_string_equal(cpus, root_cpus);
 	assert_true(mems && mems[0] != '\n');
 
@@ -483,11 +387,11 @@ static void test_real_lifecycle(void **state UNUSED)
 
 	OK(wpar_cgroup_freeze(cg, true, &err));
 	cleanup_free char *fz = real("freezer", "w1");
-	cleanup_free char *st = slurp(fz, "freezer.state");
+	cleanup_free char *st = cgfx_slurp(fz, "freezer.state");
 	assert_string_equal(st, "FROZEN\n");
 	assert_int_equal(proc_state(child), 'D'); /* frozen tasks show as D */
 	OK(wpar_cgroup_freeze(cg, false, &err));
-	cleanup_free char *st2 = slurp(fz, "freezer.state");
+	cleanup_free char *st2 = cgfx_slurp(fz, "freezer.state");
 	assert_string_equal(st2, "THAWED\n");
 	for (int i = 0; i < 1000 && proc_state(child) != 'S'; i++)
 		usleep(10000);
@@ -506,9 +410,9 @@ static void test_real_lifecycle(void **state UNUSED)
 	OK(wpar_cgroup_kill_all(cg, 5000, &err));
 	int status = 0;
 	assert_int_equal(waitpid(child, &status, 0), child);
-	forget_child(child);
+	cgfx_forget_child(child);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	cleanup_free char *st3 = slurp(fz, "freezer.state");
+	cleanup_free char *st3 = cgfx_slurp(fz, "freezer.state");
 	assert_string_equal(st3, "THAWED\n");
 	OK(wpar_cgroup_pids(cg, &pids, &n, &err));
 	assert_int_equal(n, 0);
@@ -557,7 +461,7 @@ static void test_real_kill_by_freezer(void **state UNUSED)
 		_exit(127);
 	}
 	close(go[0]);
-	children[0] = child;
+	cgfx_remember_child(child);
 	OK(wpar_cgroup_attach(cg, child, &err));
 	assert_int_equal(write(go[1], "g", 1), 1);
 	close(go[1]);
@@ -575,10 +479,10 @@ static void test_real_kill_by_freezer(void **state UNUSED)
 	OK(wpar_cgroup_kill_all(cg, 5000, &err));
 	int status = 0;
 	assert_int_equal(waitpid(child, &status, 0), child);
-	forget_child(child);
+	cgfx_forget_child(child);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	cleanup_free char *fz = real("freezer", "w2");
-	cleanup_free char *st = slurp(fz, "freezer.state");
+	cleanup_free char *st = cgfx_slurp(fz, "freezer.state");
 	assert_string_equal(st, "THAWED\n");
 	OK(wpar_cgroup_destroy(cg, &err));
 	assert_false(is_dir(fz));
@@ -587,7 +491,7 @@ static void test_real_kill_by_freezer(void **state UNUSED)
 
 int main(void)
 {
-	owner_pid = getpid();
+	cgfx_init();
 	atexit(at_exit);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_fake_detect, setup_fake, teardown_fake),

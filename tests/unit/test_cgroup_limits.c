@@ -22,9 +22,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,17 +38,16 @@
 #include "paths.h"
 #include "resources.h"
 #include "rset.h"
+#include "cgroup_fixture.h"
 #include "util.h"
 
 #define UNUSED    __attribute__((unused))
-#define REAL_ROOT "/sys/fs/cgroup"
+#define REAL_ROOT CGFX_REAL_ROOT
 #define GIB       (1024ULL * 1024 * 1024)
 
 static char fake_root[64];
 static char conf_root[64]; /* WPAR_CONFDIR and WPAR_RUNDIR: the rset registry */
 static char real_parent[64];
-static pid_t children[4];
-static pid_t owner_pid;
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -60,28 +57,10 @@ static pid_t owner_pid;
 			fail_msg("%s: %s", #call, err ? err->msg : "(no message)");                \
 	} while (0)
 
-static void put(const char *dir, const char *file, const char *text)
-{
-	cleanup_free char *path = xasprintf("%s/%s", dir, file);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static char *slurp(const char *dir, const char *file)
-{
-	cleanup_free char *path = xasprintf("%s/%s", dir, file);
-	char *text = NULL;
-	if (read_file(path, &text, NULL, NULL) < 0)
-		return NULL;
-	return text;
-}
-
 /* The file's content must be `want`, exactly. */
 static void expect_file(const char *dir, const char *file, const char *want)
 {
-	cleanup_free char *got = slurp(dir, file);
+	cleanup_free char *got = cgfx_slurp(dir, file);
 	if (got == NULL)
 		fail_msg("%s/%s: missing, expected \"%s\"", dir, file, want);
 	if (strcmp(got, want) != 0)
@@ -123,7 +102,7 @@ static void some_limits(struct wpar_limits *l)
  * ("2MB"), and in bytes; false when the host has none. */
 static bool huge_page(char *name, size_t n, unsigned long long *bytes)
 {
-	cleanup_free char *meminfo = slurp("/proc", "meminfo");
+	cleanup_free char *meminfo = cgfx_slurp("/proc", "meminfo");
 	const char *p = meminfo ? strstr(meminfo, "Hugepagesize:") : NULL;
 	if (p == NULL)
 		return false;
@@ -146,34 +125,6 @@ static unsigned long long pct_bytes(unsigned long long total, int hundredths)
 	return v - v % page;
 }
 
-static void forget_child(pid_t pid)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(children); i++)
-		if (children[i] == pid)
-			children[i] = 0;
-}
-
-static void remember_child(pid_t pid)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(children); i++) {
-		if (children[i] == 0) {
-			children[i] = pid;
-			return;
-		}
-	}
-}
-
-static void kill_children(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(children); i++) {
-		if (children[i] > 0) {
-			kill(children[i], SIGKILL);
-			waitpid(children[i], NULL, 0);
-			children[i] = 0;
-		}
-	}
-}
-
 /* waitpid with a deadline; SIGKILL when it passes. */
 static int wait_child(pid_t pid, int timeout_ms)
 {
@@ -185,12 +136,12 @@ static int wait_child(pid_t pid, int timeout_ms)
 		if (r < 0 || monotonic_ms() >= end) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			forget_child(pid);
+			cgfx_forget_child(pid);
 			fail_msg("process %d did not end within %d ms", (int)pid, timeout_ms);
 		}
 		usleep(2000);
 	}
-	forget_child(pid);
+	cgfx_forget_child(pid);
 	return status;
 }
 
@@ -205,42 +156,13 @@ static void read_report(int fd, char *buf, size_t n, int timeout_ms)
 	buf[len] = '\0';
 }
 
-static int remove_entry(const char *path, const struct stat *st UNUSED, int flag UNUSED,
-			struct FTW *ftw UNUSED)
-{
-	remove(path);
-	return 0;
-}
-
-static void remove_fake_root(void)
-{
-	if (fake_root[0] && getpid() == owner_pid)
-		nftw(fake_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	fake_root[0] = '\0';
-}
-
-static void rmdir_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
-			cleanup_free char *sub = xasprintf("%s/%s", dir, e->d_name);
-			rmdir_tree(sub);
-		}
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 /* Kills what is left in the test's groups (grandchildren are not ours to
  * wait for), then removes wpar-test-<pid> from every hierarchy. */
 static void remove_real_groups(void)
 {
-	if (real_parent[0] == '\0' || getpid() != owner_pid)
+	if (real_parent[0] == '\0' || !cgfx_is_owner())
 		return;
-	kill_children();
+	cgfx_kill_children();
 	setenv("WPAR_CGROUP_PARENT", real_parent, 1);
 	static const char *const names[] = {"w1", "w2", "w3"};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -251,31 +173,15 @@ static void remove_real_groups(void)
 			wpar_cgroup_free(cg);
 		}
 	}
-	DIR *d = opendir(REAL_ROOT);
-	if (d == NULL)
-		return;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] == '.')
-			continue;
-		cleanup_free char *p = xasprintf("%s/%s/%s", REAL_ROOT, e->d_name, real_parent);
-		rmdir_tree(p);
-	}
-	closedir(d);
-}
-
-static void remove_conf_root(void)
-{
-	if (conf_root[0] && getpid() == owner_pid)
-		nftw(conf_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	conf_root[0] = '\0';
+	cgfx_remove_real_parent(real_parent);
 }
 
 static void at_exit(void)
 {
-	kill_children();
-	remove_fake_root();
+	cgfx_kill_children();
+	cgfx_remove_tree(fake_root);
 	remove_real_groups();
-	remove_conf_root();
+	cgfx_remove_tree(conf_root);
 }
 
 /* ---- the fake cgroup v2 tree -------------------------------------------- */
@@ -289,33 +195,33 @@ static char *fake(const char *rel)
  * the level above: the interface files, every knob at its default. */
 static void fake_kernel_group(const char *dir, const char *controllers)
 {
-	put(dir, "cgroup.controllers", controllers);
-	put(dir, "cgroup.subtree_control", "");
-	put(dir, "cgroup.procs", "");
-	put(dir, "cgroup.events", "populated 0\nfrozen 0\n");
+	cgfx_put(dir, "cgroup.controllers", controllers);
+	cgfx_put(dir, "cgroup.subtree_control", "");
+	cgfx_put(dir, "cgroup.procs", "");
+	cgfx_put(dir, "cgroup.events", "populated 0\nfrozen 0\n");
 	if (strstr(controllers, "cpu ")) {
-		put(dir, "cpu.weight", "100\n");
-		put(dir, "cpu.max", "max 100000\n");
+		cgfx_put(dir, "cpu.weight", "100\n");
+		cgfx_put(dir, "cpu.max", "max 100000\n");
 	}
 	if (strstr(controllers, "cpuset")) {
-		put(dir, "cpuset.cpus", "\n");
-		put(dir, "cpuset.mems", "\n");
+		cgfx_put(dir, "cpuset.cpus", "\n");
+		cgfx_put(dir, "cpuset.mems", "\n");
 	}
 	if (strstr(controllers, "memory")) {
-		put(dir, "memory.min", "0\n");
-		put(dir, "memory.low", "0\n");
-		put(dir, "memory.high", "max\n");
-		put(dir, "memory.max", "max\n");
+		cgfx_put(dir, "memory.min", "0\n");
+		cgfx_put(dir, "memory.low", "0\n");
+		cgfx_put(dir, "memory.high", "max\n");
+		cgfx_put(dir, "memory.max", "max\n");
 	}
 	if (strstr(controllers, "pids"))
-		put(dir, "pids.max", "max\n");
+		cgfx_put(dir, "pids.max", "max\n");
 	char hp[32];
 	unsigned long long size;
 	if (strstr(controllers, "hugetlb") && huge_page(hp, sizeof(hp), &size)) {
 		cleanup_free char *max = xasprintf("hugetlb.%s.max", hp);
 		cleanup_free char *rsvd = xasprintf("hugetlb.%s.rsvd.max", hp);
-		put(dir, max, "max\n");
-		put(dir, rsvd, "max\n");
+		cgfx_put(dir, max, "max\n");
+		cgfx_put(dir, rsvd, "max\n");
 	}
 }
 
@@ -330,9 +236,9 @@ static int setup_fake(void **state UNUSED)
 	if (mkdtemp(fake_root) == NULL)
 		return -1;
 	/* The root has no knob files (the kernel's root has none). */
-	put(fake_root, "cgroup.controllers", ALL_V2);
-	put(fake_root, "cgroup.subtree_control", "cpu io memory hugetlb pids\n");
-	put(fake_root, "cgroup.procs", "1\n");
+	cgfx_put(fake_root, "cgroup.controllers", ALL_V2);
+	cgfx_put(fake_root, "cgroup.subtree_control", "cpu io memory hugetlb pids\n");
+	cgfx_put(fake_root, "cgroup.procs", "1\n");
 	cleanup_free char *parent = fake("wpar-fake");
 	mkdir(parent, 0755);
 	fake_kernel_group(parent, "cpu io memory hugetlb pids\n");
@@ -340,7 +246,7 @@ static int setup_fake(void **state UNUSED)
 	cleanup_free char *other = fake("wpar-fake/other");
 	mkdir(other, 0755);
 	fake_kernel_group(other, "cpu io memory hugetlb pids\n");
-	put(other, "memory.low", "1000000\n");
+	cgfx_put(other, "memory.low", "1000000\n");
 	setenv("WPAR_CGROUP_ROOT", fake_root, 1);
 	setenv("WPAR_CGROUP_PARENT", "wpar-fake", 1);
 	return 0;
@@ -348,7 +254,7 @@ static int setup_fake(void **state UNUSED)
 
 static int teardown_fake(void **state UNUSED)
 {
-	remove_fake_root();
+	cgfx_remove_tree(fake_root);
 	unsetenv("WPAR_CGROUP_ROOT");
 	unsetenv("WPAR_CGROUP_PARENT");
 	return 0;
@@ -393,7 +299,7 @@ static void test_fake_apply(void **state UNUSED)
 	cleanup_free char *dir = NULL;
 	cleanup_free char *parent = fake("wpar-fake");
 	struct wpar_cgroup *cg = fake_group(ALL_V2, &dir);
-	put(dir, "cpuset.cpus", "0-1\n"); /* as a resource set had left it */
+	cgfx_put(dir, "cpuset.cpus", "0-1\n"); /* as a resource set had left it */
 	wpar_error_t err = NULL;
 	struct wpar_limits l;
 	some_limits(&l);
@@ -539,15 +445,15 @@ static void test_fake_rset(void **state UNUSED)
 
 	/* The level above (in v2, what it really has: the .effective
 	 * files) lacks CPU 0: refused, nothing changed. */
-	put(parent, "cpuset.cpus.effective", "1-3\n");
-	put(parent, "cpuset.mems.effective", "0\n");
+	cgfx_put(parent, "cpuset.cpus.effective", "1-3\n");
+	cgfx_put(parent, "cpuset.mems.effective", "0\n");
 	l.memory.hard = 4000;
 	assert_int_equal(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err), -1);
 	assert_non_null(strstr(err->msg, "rset=test/cpu0 cannot be enforced: CPU 0 is outside the "
 					 "cpuset of the level above (its CPUs: 1-3)"));
 	wpar_error_release(&err);
 	expect_file(dir, "memory.max", "4294967296");
-	put(parent, "cpuset.cpus.effective", "0-3\n");
+	cgfx_put(parent, "cpuset.cpus.effective", "0-3\n");
 	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
 	expect_file(dir, "cpuset.cpus", "0");
 
@@ -571,12 +477,12 @@ static void test_host_resources(void **state UNUSED)
 	struct wpar_host_resources h;
 	OK(wpar_host_resources(&h, &err));
 	assert_int_equal(h.ncpus, (int)sysconf(_SC_NPROCESSORS_ONLN));
-	cleanup_free char *meminfo = slurp("/proc", "meminfo");
+	cleanup_free char *meminfo = cgfx_slurp("/proc", "meminfo");
 	unsigned long long kb = strtoull(strstr(meminfo, "MemTotal:") + 9, NULL, 10);
 	assert_true(h.memory == kb * 1024);
-	cleanup_free char *shmmni = slurp("/proc/sys/kernel", "shmmni");
-	cleanup_free char *msgmni = slurp("/proc/sys/kernel", "msgmni");
-	cleanup_free char *sem = slurp("/proc/sys/kernel", "sem");
+	cleanup_free char *shmmni = cgfx_slurp("/proc/sys/kernel", "shmmni");
+	cleanup_free char *msgmni = cgfx_slurp("/proc/sys/kernel", "msgmni");
+	cleanup_free char *sem = cgfx_slurp("/proc/sys/kernel", "sem");
 	long long a, b, c, d;
 	assert_int_equal(sscanf(sem, "%lld %lld %lld %lld", &a, &b, &c, &d), 4);
 	assert_true(h.shmmni == atoll(shmmni));
@@ -598,7 +504,6 @@ static int setup_real(void **state UNUSED)
 static int teardown_real(void **state UNUSED)
 {
 	remove_real_groups();
-	real_parent[0] = '\0';
 	unsetenv("WPAR_CGROUP_PARENT");
 	return 0;
 }
@@ -648,7 +553,7 @@ static void test_real_apply(void **state UNUSED)
 		expect_file(mem, "memory.soft_limit_in_bytes", soft);
 		expect_file(pids, "pids.max", "300\n");
 		cleanup_free char *above = real("cpuset", "");
-		cleanup_free char *cpus = slurp(above, "cpuset.cpus");
+		cleanup_free char *cpus = cgfx_slurp(above, "cpuset.cpus");
 		expect_file(cpuset, "cpuset.cpus", cpus);
 	}
 
@@ -664,7 +569,7 @@ static void test_real_apply(void **state UNUSED)
 	OK(wpar_rset_remove("test/real0", &err));
 	{
 		cleanup_free char *above = real("cpuset", "");
-		cleanup_free char *cpus = slurp(above, "cpuset.cpus");
+		cleanup_free char *cpus = cgfx_slurp(above, "cpuset.cpus");
 		expect_file(cpuset, "cpuset.cpus", cpus);
 	}
 
@@ -677,7 +582,7 @@ static void test_real_apply(void **state UNUSED)
 	expect_file(cpu, "cpu.shares", "102400\n");
 
 	/* What the kernel calls unlimited, read from the hierarchy's root. */
-	cleanup_free char *unlimited = slurp(REAL_ROOT "/memory", "memory.limit_in_bytes");
+	cleanup_free char *unlimited = cgfx_slurp(REAL_ROOT "/memory", "memory.limit_in_bytes");
 	l.active = false;
 	OK(wpar_cgroup_apply_limits(cg, &l, &host, &err));
 	expect_file(cpu, "cpu.shares", "1024\n");
@@ -752,7 +657,7 @@ static void test_real_pids_stop_forks(void **state UNUSED)
 		dprintf(report[1], "%d %d %d\n", ok, eagain, other);
 		_exit(0);
 	}
-	remember_child(child);
+	cgfx_remember_child(child);
 	close(go[0]);
 	close(report[1]);
 	OK(wpar_cgroup_attach(cg, child, &err));
@@ -765,7 +670,7 @@ static void test_real_pids_stop_forks(void **state UNUSED)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	assert_string_equal(buf, "4 6 0\n");
 	cleanup_free char *dir = real("pids", "w2");
-	cleanup_free char *events = slurp(dir, "pids.events");
+	cleanup_free char *events = cgfx_slurp(dir, "pids.events");
 	assert_non_null(events);
 	assert_true(atoi(events + strlen("max ")) >= 6);
 
@@ -825,7 +730,7 @@ static void test_real_memory_busy(void **state UNUSED)
 		pause();
 		_exit(0);
 	}
-	remember_child(child);
+	cgfx_remember_child(child);
 	close(go[0]);
 	close(report[1]);
 	OK(wpar_cgroup_attach(cg, child, &err));
@@ -837,7 +742,7 @@ static void test_real_memory_busy(void **state UNUSED)
 	assert_string_equal(buf, "r");
 
 	cleanup_free char *mem = real("memory", "w3");
-	cleanup_free char *unlimited = slurp(mem, "memory.limit_in_bytes");
+	cleanup_free char *unlimited = cgfx_slurp(mem, "memory.limit_in_bytes");
 	assert_int_equal(wpar_cgroup_apply_limits(cg, &l, &host, &err), -1);
 	assert_int_equal(err->status, EBUSY);
 	cleanup_free char *want = xasprintf("cannot write \"%llu\" to %s/memory.limit_in_bytes "
@@ -858,7 +763,7 @@ static void test_real_memory_busy(void **state UNUSED)
 
 int main(void)
 {
-	owner_pid = getpid();
+	cgfx_init();
 	atexit(at_exit);
 	/* The resource set registry: set before the first wpar_paths() call,
 	 * which reads the paths once per process. */

@@ -21,10 +21,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,17 +40,16 @@
 #include "runtime.h"
 #include "state.h"
 #include "usage.h"
+#include "cgroup_fixture.h"
 #include "util.h"
 
 #define UNUSED    __attribute__((unused))
-#define REAL_ROOT "/sys/fs/cgroup"
+#define REAL_ROOT CGFX_REAL_ROOT
 #define UNKNOWN   WPAR_USAGE_UNKNOWN
 
 static char fake_root[64];
 static char store_root[64];
 static char real_parent[64];
-static pid_t children[4];
-static pid_t owner_pid;
 
 #define OK(call)                                                                                   \
 	do {                                                                                       \
@@ -62,97 +59,18 @@ static pid_t owner_pid;
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static void put(const char *dir, const char *file, const char *text)
-{
-	cleanup_free char *path = xasprintf("%s/%s", dir, file);
-	FILE *f = fopen(path, "w");
-	if (f == NULL)
-		fail_msg("cannot write %s", path);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void drop(const char *dir, const char *file)
 {
 	cleanup_free char *path = xasprintf("%s/%s", dir, file);
 	unlink(path);
 }
 
-static int remove_entry(const char *path, const struct stat *st UNUSED, int flag UNUSED,
-			struct FTW *ftw UNUSED)
-{
-	remove(path);
-	return 0;
-}
-
-static void remove_tree(char *root)
-{
-	if (root[0] && getpid() == owner_pid)
-		nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	root[0] = '\0';
-}
-
-static void kill_children(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(children); i++) {
-		if (children[i] > 0) {
-			kill(children[i], SIGKILL);
-			waitpid(children[i], NULL, 0);
-			children[i] = 0;
-		}
-	}
-}
-
-static void remember_child(pid_t pid)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(children); i++) {
-		if (children[i] == 0) {
-			children[i] = pid;
-			return;
-		}
-	}
-	fail_msg("too many children");
-}
-
-static void rmdir_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
-			cleanup_free char *sub = xasprintf("%s/%s", dir, e->d_name);
-			rmdir_tree(sub);
-		}
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-/* Removes wpar-test-<pid> from every hierarchy under /sys/fs/cgroup. */
-static void remove_real_groups(void)
-{
-	if (real_parent[0] == '\0' || getpid() != owner_pid)
-		return;
-	kill_children();
-	DIR *d = opendir(REAL_ROOT);
-	if (d == NULL)
-		return;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] == '.')
-			continue;
-		cleanup_free char *p = xasprintf("%s/%s/%s", REAL_ROOT, e->d_name, real_parent);
-		rmdir_tree(p);
-	}
-	closedir(d);
-}
-
 static void at_exit(void)
 {
-	kill_children();
-	remove_tree(fake_root);
-	remove_real_groups();
-	remove_tree(store_root);
+	cgfx_kill_children();
+	cgfx_remove_tree(fake_root);
+	cgfx_remove_real_parent(real_parent);
+	cgfx_remove_tree(store_root);
 }
 
 static const struct wpar_host_resources fake_host = {
@@ -170,18 +88,18 @@ static char *fake(const char *rel)
 /* What the kernel shows in a v2 group, with every counter at zero. */
 static void fake_group(const char *dir, const char *controllers)
 {
-	put(dir, "cgroup.controllers", controllers);
-	put(dir, "cgroup.subtree_control", "");
-	put(dir, "cgroup.procs", "");
-	put(dir, "cgroup.events", "populated 0\nfrozen 0\n");
-	put(dir, "cpu.stat", "usage_usec 0\nuser_usec 0\nsystem_usec 0\n");
-	put(dir, "cpu.max", "max 100000\n");
-	put(dir, "memory.current", "0\n");
-	put(dir, "memory.max", "max\n");
-	put(dir, "memory.stat", "anon 0\nfile 0\nkernel 0\n");
-	put(dir, "pids.current", "0\n");
-	put(dir, "io.stat", "");
-	put(dir, "cpuset.cpus.effective", "0-3\n");
+	cgfx_put(dir, "cgroup.controllers", controllers);
+	cgfx_put(dir, "cgroup.subtree_control", "");
+	cgfx_put(dir, "cgroup.procs", "");
+	cgfx_put(dir, "cgroup.events", "populated 0\nfrozen 0\n");
+	cgfx_put(dir, "cpu.stat", "usage_usec 0\nuser_usec 0\nsystem_usec 0\n");
+	cgfx_put(dir, "cpu.max", "max 100000\n");
+	cgfx_put(dir, "memory.current", "0\n");
+	cgfx_put(dir, "memory.max", "max\n");
+	cgfx_put(dir, "memory.stat", "anon 0\nfile 0\nkernel 0\n");
+	cgfx_put(dir, "pids.current", "0\n");
+	cgfx_put(dir, "io.stat", "");
+	cgfx_put(dir, "cpuset.cpus.effective", "0-3\n");
 }
 
 static int setup_fake(void **state UNUSED)
@@ -190,10 +108,10 @@ static int setup_fake(void **state UNUSED)
 	if (mkdtemp(fake_root) == NULL)
 		return -1;
 	/* The real root has no cpu.max and no memory.max. */
-	put(fake_root, "cgroup.controllers", "cpuset cpu io memory pids\n");
-	put(fake_root, "cgroup.subtree_control", "cpuset cpu io memory pids\n");
-	put(fake_root, "cgroup.procs", "1\n");
-	put(fake_root, "cpu.stat", "usage_usec 999999999\n");
+	cgfx_put(fake_root, "cgroup.controllers", "cpuset cpu io memory pids\n");
+	cgfx_put(fake_root, "cgroup.subtree_control", "cpuset cpu io memory pids\n");
+	cgfx_put(fake_root, "cgroup.procs", "1\n");
+	cgfx_put(fake_root, "cpu.stat", "usage_usec 999999999\n");
 	cleanup_free char *parent = fake("wpar-fake");
 	mkdir(parent, 0755);
 	fake_group(parent, "cpuset cpu io memory pids\n");
@@ -204,7 +122,7 @@ static int setup_fake(void **state UNUSED)
 
 static int teardown_fake(void **state UNUSED)
 {
-	remove_tree(fake_root);
+	cgfx_remove_tree(fake_root);
 	unsetenv("WPAR_CGROUP_ROOT");
 	unsetenv("WPAR_CGROUP_PARENT");
 	return 0;
@@ -225,18 +143,19 @@ static void test_fake_counters(void **state UNUSED)
 {
 	cleanup_free char *dir = NULL;
 	struct wpar_cgroup *cg = fake_wpar(&dir);
-	put(dir, "cgroup.procs", "4242\n4243\n");
-	put(dir, "pids.current", "7\n");
-	put(dir, "cpu.stat",
-	    "usage_usec 1500000\nuser_usec 1000000\nsystem_usec 500000\nnr_periods 0\n");
-	put(dir, "memory.current", "104857600\n");
-	put(dir, "memory.stat", "anon 73400320\nfile 31457280\nkernel 1048576\nfile_mapped 12\n");
-	put(dir, "memory.max", "268435456\n");
-	put(dir, "cpu.max", "50000 100000\n");
-	put(dir, "cpuset.cpus.effective", "0-1\n");
-	put(dir, "io.stat",
-	    "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n"
-	    "253:0 rbytes=1000 wbytes=0 rios=3 wios=0 dbytes=512 dios=1\n");
+	cgfx_put(dir, "cgroup.procs", "4242\n4243\n");
+	cgfx_put(dir, "pids.current", "7\n");
+	cgfx_put(dir, "cpu.stat",
+		 "usage_usec 1500000\nuser_usec 1000000\nsystem_usec 500000\nnr_periods 0\n");
+	cgfx_put(dir, "memory.current", "104857600\n");
+	cgfx_put(dir, "memory.stat",
+		 "anon 73400320\nfile 31457280\nkernel 1048576\nfile_mapped 12\n");
+	cgfx_put(dir, "memory.max", "268435456\n");
+	cgfx_put(dir, "cpu.max", "50000 100000\n");
+	cgfx_put(dir, "cpuset.cpus.effective", "0-1\n");
+	cgfx_put(dir, "io.stat",
+		 "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n"
+		 "253:0 rbytes=1000 wbytes=0 rios=3 wios=0 dbytes=512 dios=1\n");
 
 	wpar_error_t err = NULL;
 	struct wpar_usage_sample s;
@@ -279,29 +198,29 @@ static void test_fake_limits(void **state UNUSED)
 	assert_false(s.mem_limited);
 
 	/* The level above: a quarter of a CPU, 128 MB. */
-	put(parent, "cpu.max", "25000 100000\n");
-	put(parent, "memory.max", "134217728\n");
-	put(dir, "memory.max", "268435456\n");
+	cgfx_put(parent, "cpu.max", "25000 100000\n");
+	cgfx_put(parent, "memory.max", "134217728\n");
+	cgfx_put(dir, "memory.max", "268435456\n");
 	OK(wpar_usage_read_cgroup(cg, &fake_host, &s, &err));
 	assert_true(s.cpu_limit_pct > 6.24 && s.cpu_limit_pct < 6.26);
 	assert_int_equal(s.mem_limit_bytes, 134217728);
 	assert_true(s.mem_limited);
 
 	/* A limit above the host's RAM is no limit. */
-	put(parent, "cpu.max", "max 100000\n");
-	put(parent, "memory.max", "max\n");
-	put(dir, "memory.max", "17179869184\n");
+	cgfx_put(parent, "cpu.max", "max 100000\n");
+	cgfx_put(parent, "memory.max", "max\n");
+	cgfx_put(dir, "memory.max", "17179869184\n");
 	OK(wpar_usage_read_cgroup(cg, &fake_host, &s, &err));
 	assert_int_equal(s.mem_limit_bytes, (long long)fake_host.memory);
 	assert_false(s.mem_limited);
 
 	/* Only one CPU of four in its cpuset: 25%. */
-	put(dir, "cpuset.cpus.effective", "2\n");
+	cgfx_put(dir, "cpuset.cpus.effective", "2\n");
 	OK(wpar_usage_read_cgroup(cg, &fake_host, &s, &err));
 	assert_true(s.cpu_limit_pct == 25.0);
 	/* A quota of 2 CPUs over a cpuset of 3: the quota, 50%. */
-	put(dir, "cpuset.cpus.effective", "0,2-3\n");
-	put(dir, "cpu.max", "200000 100000\n");
+	cgfx_put(dir, "cpuset.cpus.effective", "0,2-3\n");
+	cgfx_put(dir, "cpu.max", "200000 100000\n");
 	OK(wpar_usage_read_cgroup(cg, &fake_host, &s, &err));
 	assert_true(s.cpu_limit_pct == 50.0);
 	wpar_cgroup_free(cg);
@@ -313,14 +232,14 @@ static void test_fake_missing_controllers(void **state UNUSED)
 {
 	cleanup_free char *dir = NULL;
 	struct wpar_cgroup *cg = fake_wpar(&dir);
-	put(dir, "cgroup.controllers", "cpu\n");
+	cgfx_put(dir, "cgroup.controllers", "cpu\n");
 	drop(dir, "pids.current");
 	drop(dir, "io.stat");
 	drop(dir, "memory.current");
 	/* This process (one thread) and one that does not exist. */
 	cleanup_free char *procs = xasprintf("%d\n999999999\n", (int)getpid());
-	put(dir, "cgroup.procs", procs);
-	put(dir, "cpu.stat", "usage_usec 42\n");
+	cgfx_put(dir, "cgroup.procs", procs);
+	cgfx_put(dir, "cpu.stat", "usage_usec 42\n");
 
 	wpar_error_t err = NULL;
 	struct wpar_usage_sample s;
@@ -518,8 +437,7 @@ static int setup_real(void **state UNUSED)
 
 static int teardown_real(void **state UNUSED)
 {
-	remove_real_groups();
-	real_parent[0] = '\0';
+	cgfx_remove_real_parent(real_parent);
 	unsetenv("WPAR_CGROUP_PARENT");
 	return 0;
 }
@@ -550,7 +468,7 @@ static pid_t start_in(struct wpar_cgroup *cg, bool own_ns, const char *cmd)
 		_exit(127);
 	}
 	close(go[0]);
-	remember_child(pid);
+	cgfx_remember_child(pid);
 	wpar_error_t err = NULL;
 	OK(wpar_cgroup_attach(cg, pid, &err));
 	assert_int_equal(write(go[1], "g", 1), 1);
@@ -617,9 +535,9 @@ static void test_real_busy_group(void **state UNUSED)
 	char *cpu = NULL, *mem = NULL;
 	OK(wpar_cgroup_path(cg, "cpu", &cpu, &err));
 	OK(wpar_cgroup_path(cg, "memory", &mem, &err));
-	put(cpu, "cpu.cfs_period_us", "100000");
-	put(cpu, "cpu.cfs_quota_us", "20000");
-	put(mem, "memory.limit_in_bytes", "268435456");
+	cgfx_put(cpu, "cpu.cfs_period_us", "100000");
+	cgfx_put(cpu, "cpu.cfs_quota_us", "20000");
+	cgfx_put(mem, "memory.limit_in_bytes", "268435456");
 	OK(wpar_usage_read_cgroup(cg, &host, &b, &err));
 	double want = 20.0 / host.ncpus;
 	assert_true(b.cpu_limit_pct > want - 0.01 && b.cpu_limit_pct < want + 0.01);
@@ -668,7 +586,7 @@ static void test_real_busy_group(void **state UNUSED)
 	assert_int_equal(b.processes, 2);
 	assert_true(b.io_write_bytes - a.io_write_bytes >= 4 << 20);
 
-	kill_children();
+	cgfx_kill_children();
 	OK(wpar_cgroup_destroy(cg, &err));
 	wpar_cgroup_free(cg);
 }
@@ -700,7 +618,7 @@ static void define_wpar(const char *name)
 	cleanup_free char *text = xasprintf(
 	    "general:\n\tname = \"%s\"\n\tdirectory = \"%s/wpars/%s\"\n", name, store_root, name);
 	cleanup_free char *file = xasprintf("%s.cf", name);
-	put(wpar_paths()->confdir, file, text);
+	cgfx_put(wpar_paths()->confdir, file, text);
 }
 
 /* What a monitor does to make a WPAR Active, done by the test: the
@@ -800,7 +718,7 @@ static void test_real_active_wpar(void **state UNUSED)
 
 	/* The init ends: named, an error; among all Active ones, still
 	 * listed while its record says Active and its monitor lives. */
-	kill_children();
+	cgfx_kill_children();
 	assert_int_equal(wpar_usage_read("uw1", &s, &err), -1);
 	assert_int_equal(err->status, ESRCH);
 	assert_non_null(strstr(err->msg, "is gone"));
@@ -821,7 +739,7 @@ static void test_real_active_wpar(void **state UNUSED)
 
 int main(void)
 {
-	owner_pid = getpid();
+	cgfx_init();
 	atexit(at_exit);
 	if (setup_store() < 0) {
 		fprintf(stderr, "cannot set up a temporary store\n");
