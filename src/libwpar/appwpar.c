@@ -47,18 +47,18 @@
 int wpar_app_resolve(const char *command, char **path, wpar_error_t *err)
 {
 	if (command == NULL || command[0] == '\0')
-		return wpar_error_make(err, ENOENT,
-				       "0960-383 You must specify exactly one "
-				       "application to run.");
+		return wpar_error_status(err, ENOENT,
+					 "0960-383 You must specify exactly one "
+					 "application to run.");
 	if (strchr(command, '/')) {
 		struct stat st;
 		if (stat(command, &st) < 0)
-			return wpar_error_make(err, errno == ENOENT ? ENOENT : EACCES, "%s: %s",
-					       command, strerror(errno));
+			return wpar_error_status(err, errno == ENOENT ? ENOENT : EACCES, "%s: %s",
+						 command, strerror(errno));
 		if (S_ISDIR(st.st_mode))
-			return wpar_error_make(err, EACCES, "%s: Is a directory", command);
+			return wpar_error_status(err, EACCES, "%s: Is a directory", command);
 		if (access(command, X_OK) < 0)
-			return wpar_error_make(err, EACCES, "%s: Permission denied", command);
+			return wpar_error_status(err, EACCES, "%s: Permission denied", command);
 		*path = xstrdup(command);
 		return 0;
 	}
@@ -79,8 +79,8 @@ int wpar_app_resolve(const char *command, char **path, wpar_error_t *err)
 		free(p);
 	}
 	if (denied)
-		return wpar_error_make(err, EACCES, "%s: Permission denied", command);
-	return wpar_error_make(err, ENOENT, "%s: command not found", command);
+		return wpar_error_status(err, EACCES, "%s: Permission denied", command);
+	return wpar_error_status(err, ENOENT, "%s: command not found", command);
 }
 
 char *wpar_app_generate_name(const char *command)
@@ -199,7 +199,7 @@ static int claim(struct wpar_spec *spec, bool durable, struct wpar_lock **lock, 
 	if (wpar_name_check(name, err) < 0 || wpar_registry_lock(&registry, err) < 0)
 		return -1;
 	if (wpar_store_exists(name))
-		return wpar_error_make(
+		return wpar_error_status(
 		    err, EEXIST, "0960-325 A workload partition called %s already exists.", name);
 	if (wpar_lock_acquire(name, WPAR_LOCK_NOWAIT, lock, err) < 0)
 		return -1;

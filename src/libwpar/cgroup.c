@@ -49,16 +49,6 @@ struct wpar_cgroup {
 	int unified; /* index of the cgroup2 hierarchy, -1 when there is none */
 };
 
-/* An errno status without strerror appended: `msg` (taken) says it all. */
-static int fail_with(wpar_error_t *err, int status, char *msg)
-{
-	wpar_error_input(err, "%s", msg);
-	if (err && *err)
-		(*err)->status = status;
-	free(msg);
-	return -1;
-}
-
 static void sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -404,9 +394,9 @@ fail_pids(wpar_error_t *err, int status, const pid_t *pids, size_t n, const char
 		abort();
 	va_end(ap);
 	cleanup_free char *who = describe_pids(pids, n);
-	cleanup_free char *full = xasprintf("%s: %s", msg, who);
+	wpar_error_status(err, status, "%s: %s", msg, who);
 	free(msg);
-	return fail_with(err, status, steal_pointer(&full));
+	return -1;
 }
 
 /* ---- creation ----------------------------------------------------------- */
@@ -828,12 +818,11 @@ int wpar_cgroup_path(struct wpar_cgroup *cg, const char *controller, char **out,
 		if (read_from(h->dir, "cgroup.controllers", &avail, err) < 0)
 			return -1;
 		if (!has_word(avail, controller))
-			return fail_with(
-			    err, ENOENT,
-			    xasprintf("the %s controller is not available to workload "
-				      "partition %s (not enabled in the subtree_control "
-				      "of the levels above %s)",
-				      controller, cg->name, h->dir));
+			return wpar_error_status(err, ENOENT,
+						 "the %s controller is not available to workload "
+						 "partition %s (not enabled in the subtree_control "
+						 "of the levels above %s)",
+						 controller, cg->name, h->dir);
 		unified = true;
 	}
 	for (size_t i = 0; i < cg->nh; i++) {
@@ -846,12 +835,11 @@ int wpar_cgroup_path(struct wpar_cgroup *cg, const char *controller, char **out,
 		}
 	}
 	if (unified)
-		return fail_with(
-		    err, ENOENT,
-		    xasprintf("workload partition %s has no cgroup in a cgroup2 hierarchy",
-			      cg->name));
-	return fail_with(err, ENOENT,
-			 xasprintf("workload partition %s has no cgroup in a hierarchy with the %s "
-				   "controller",
-				   cg->name, controller));
+		return wpar_error_status(
+		    err, ENOENT, "workload partition %s has no cgroup in a cgroup2 hierarchy",
+		    cg->name);
+	return wpar_error_status(err, ENOENT,
+				 "workload partition %s has no cgroup in a hierarchy with the %s "
+				 "controller",
+				 cg->name, controller);
 }

@@ -1,6 +1,7 @@
 #include "error.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +14,15 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
-int wpar_error_make(wpar_error_t *err, int status, const char *fmt, ...)
+static int make(wpar_error_t *err, int status, bool with_strerror, const char *fmt, va_list ap)
 {
 	if (err == NULL || *err != NULL)
 		return -1;
 	struct wpar_error *e = calloc(1, sizeof(*e));
-	if (e == NULL)
-		abort();
-	va_list ap;
-	va_start(ap, fmt);
 	char *msg = vformat(fmt, ap);
-	va_end(ap);
-	if (msg == NULL)
+	if (e == NULL || msg == NULL)
 		abort();
-	if (status != 0) {
+	if (status != 0 && with_strerror) {
 		char *full = NULL;
 		if (asprintf(&full, "%s: %s", msg, strerror(status)) < 0)
 			abort();
@@ -36,6 +32,24 @@ int wpar_error_make(wpar_error_t *err, int status, const char *fmt, ...)
 	e->status = status;
 	e->msg = msg;
 	*err = e;
+	return -1;
+}
+
+int wpar_error_make(wpar_error_t *err, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	make(err, status, true, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int wpar_error_status(wpar_error_t *err, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	make(err, status, false, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

@@ -22,6 +22,12 @@ typedef struct wpar_error *wpar_error_t;
 int wpar_error_make(wpar_error_t *err, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The same status, but the message stays as written (no strerror): for
+ * a message that says it all (an AIX one, "command not found") while the
+ * caller still needs the errno to decide (126 or 127, ENOENT, EBUSY). */
+int wpar_error_status(wpar_error_t *err, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Same, with errno as the status. */
 #define wpar_error_errno(err, ...) wpar_error_make((err), errno, __VA_ARGS__)
 /* A failure that is not a system error: bad input, a rule broken. */

@@ -36,24 +36,6 @@
 #define UNKNOWN WPAR_USAGE_UNKNOWN
 #define MIB     (1024.0 * 1024.0)
 
-/* An error with an errno status but without strerror appended: the
- * message (an AIX one, or one that says it all) stays as written. */
-static int __attribute__((format(printf, 3, 4)))
-fail_status(wpar_error_t *err, int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	wpar_error_input(err, "%s", msg);
-	if (err && *err)
-		(*err)->status = status;
-	free(msg);
-	return -1;
-}
-
 /* ---- reading cgroup files -------------------------------------------------- */
 
 static long long now_ns(void)
@@ -450,8 +432,8 @@ static int check_init(int piddir, const char *name, const struct wpar_runtime_in
 {
 	cleanup_free char *status = read_proc(piddir, "status");
 	if (status == NULL)
-		return fail_status(err, ESRCH, "the init of %s (pid %d) is gone", name,
-				   (int)info->init_pid);
+		return wpar_error_status(err, ESRCH, "the init of %s (pid %d) is gone", name,
+					 (int)info->init_pid);
 	const char *pp = strstr(status, "\nPPid:");
 	const char *ns = strstr(status, "\nNSpid:");
 	long long ppid = pp ? strtoll(pp + 6, NULL, 10) : -1;
@@ -466,9 +448,9 @@ static int check_init(int piddir, const char *name, const struct wpar_runtime_in
 		levels++;
 	}
 	if (levels < 2 || inner != 1 || ppid != info->monitor_pid)
-		return fail_status(err, ESRCH,
-				   "process %d is not the init of %s (its runtime record is stale)",
-				   (int)info->init_pid, name);
+		return wpar_error_status(
+		    err, ESRCH, "process %d is not the init of %s (its runtime record is stale)",
+		    (int)info->init_pid, name);
 	return 0;
 }
 
@@ -483,7 +465,7 @@ static int read_one(const char *name, const struct wpar_host_resources *host,
 	struct wpar_state_record rec;
 	enum wpar_state st = wpar_state_effective(name, &rec);
 	if (st != WPAR_ACTIVE)
-		return fail_status(
+		return wpar_error_status(
 		    err, ESRCH,
 		    "0960-254 Workload partition '%s' is not currently active (state: %s%s%s).",
 		    name, wpar_state_word(st), st == WPAR_BROKEN && rec.reason[0] ? ": " : "",
@@ -495,8 +477,8 @@ static int read_one(const char *name, const struct wpar_host_resources *host,
 	snprintf(path, sizeof(path), "/proc/%d", (int)info.init_pid);
 	cleanup_close int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0)
-		return fail_status(err, ESRCH, "the init of %s (pid %d) is gone", name,
-				   (int)info.init_pid);
+		return wpar_error_status(err, ESRCH, "the init of %s (pid %d) is gone", name,
+					 (int)info.init_pid);
 	if (check_init(piddir, name, &info, err) < 0)
 		return -1;
 	struct wpar_cgroup *cg = NULL;
@@ -547,14 +529,15 @@ int wpar_usage_rates(const struct wpar_usage_sample *a, const struct wpar_usage_
 	*out = (struct wpar_usage_rates){UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN,
 					 UNKNOWN, UNKNOWN, UNKNOWN};
 	if (strcmp(a->name, b->name) != 0)
-		return fail_status(err, EINVAL, "samples of %s and %s cannot be compared", a->name,
-				   b->name);
+		return wpar_error_status(err, EINVAL, "samples of %s and %s cannot be compared",
+					 a->name, b->name);
 	if (a->init_pid != b->init_pid || a->started != b->started)
-		return fail_status(err, EINVAL,
-				   "workload partition %s was restarted between the samples",
-				   a->name);
+		return wpar_error_status(err, EINVAL,
+					 "workload partition %s was restarted between the samples",
+					 a->name);
 	if (b->taken_ns <= a->taken_ns || ncpus < 1)
-		return fail_status(err, EINVAL, "the samples of %s are not in order", a->name);
+		return wpar_error_status(err, EINVAL, "the samples of %s are not in order",
+					 a->name);
 	out->seconds = (double)(b->taken_ns - a->taken_ns) / 1e9;
 	double cpu_per_s = rate(a->cpu_ns, b->cpu_ns, out->seconds * 1e9); /* CPUs busy */
 	if (cpu_per_s >= 0) {
