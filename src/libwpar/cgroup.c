@@ -789,23 +789,6 @@ int wpar_cgroup_destroy(struct wpar_cgroup *cg, wpar_error_t *err)
 
 /* ---- paths -------------------------------------------------------------- */
 
-char **wpar_cgroup_procs_files(struct wpar_cgroup *cg)
-{
-	char **files = xcalloc(cg->nh + 1, sizeof(*files));
-	size_t k = 0;
-	for (size_t i = 0; i < cg->nh; i++)
-		if (cg->h[i].present)
-			files[k++] = xasprintf("%s/cgroup.procs", cg->h[i].dir);
-	return files;
-}
-
-void wpar_cgroup_procs_files_free(char **files)
-{
-	for (char **f = files; f && *f; f++)
-		free(*f);
-	free(files);
-}
-
 int wpar_cgroup_path(struct wpar_cgroup *cg, const char *controller, char **out, wpar_error_t *err)
 {
 	bool unified =

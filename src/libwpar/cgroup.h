@@ -73,12 +73,6 @@ int wpar_cgroup_kill_all(struct wpar_cgroup *cg, int timeout_ms, wpar_error_t *e
  * level is left: other WPARs use it. */
 int wpar_cgroup_destroy(struct wpar_cgroup *cg, wpar_error_t *err);
 
-/* The cgroup.procs file of the group in every hierarchy it exists in: a
- * process outside the monitor (clogin) joins the WPAR by writing its pid
- * into each.  NULL-terminated; free with wpar_cgroup_procs_files_free. */
-char **wpar_cgroup_procs_files(struct wpar_cgroup *cg);
-void wpar_cgroup_procs_files_free(char **files);
-
 /* The directory of the group in the hierarchy holding `controller`
  * ("memory", "pids", "cpu", "freezer", ...), where its limits are written;
  * NULL, "" or "unified" ask for the cgroup2 group.  On v2 every controller
