@@ -6,6 +6,9 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${WPAR_BIN:=$here/../../build/src/cmd}"
 export WPAR_BIN=$(cd "$WPAR_BIN" && pwd)
+# CI runs without a login shell: script(1) and friends then use /bin/sh,
+# which does not exec a lone command.  Every run does the same.
+export SHELL=/bin/sh
 passed=0
 failed=0
 for file in "$here"/test_*.sh; do

@@ -191,7 +191,7 @@ test_clogin_tty_ctrl_c() {
 		sleep 1.5
 		printf '\003'
 		sleep 1
-	} | script -qec "clogin clc sleep 100" /dev/null >/dev/null || rc=$?
+	} | script -qec "exec clogin clc sleep 100" /dev/null >/dev/null || rc=$?
 	[ "$rc" = 130 ] || fail "Ctrl-C: status $rc"
 	[ $((SECONDS - start)) -lt 20 ] || fail "the sleep was not interrupted"
 	# In a login shell Ctrl-C ends the foreground job, not the session.

@@ -310,7 +310,7 @@ test_wparexec_tty_ctrl_c() {
 		wx_poll 5 test -e "$T/ready"
 		printf '\003'
 		wx_poll 5 wx_not_listed cc
-	} | timeout --foreground -k 1 10 script -qec "wparexec -n cc -- sh -c 'touch \"\$1\"; exec sleep 60' sh $T/ready" /dev/null \
+	} | timeout --foreground -k 1 10 script -qec "exec wparexec -n cc -- sh -c 'touch \"\$1\"; exec sleep 60' sh $T/ready" /dev/null \
 		>"$T/pty1" 2>&1 || rc=$?
 	[ "$rc" = 130 ] || fail "Ctrl-C: status $rc, expected 130: $(cat "$T/pty1")"
 	[ $((SECONDS - start)) -lt 5 ] || fail "the command was not interrupted"
@@ -332,7 +332,7 @@ test_wparexec_tty_ctrl_c() {
 		wx_poll 5 test -e "$T/ready"
 		printf '\003'
 		wx_poll 5 wx_not_listed cc
-	} | timeout --foreground -k 1 10 script -qec "wparexec -n cc -- $T/catch $T/ints $T/ready" /dev/null >"$T/pty2" 2>&1 || rc=$?
+	} | timeout --foreground -k 1 10 script -qec "exec wparexec -n cc -- $T/catch $T/ints $T/ready" /dev/null >"$T/pty2" 2>&1 || rc=$?
 	[ "$(wc -l <"$T/ints")" = 1 ] || fail "the command got $(wc -l <"$T/ints") SIGINTs, expected 1"
 	[ "$rc" = 42 ] || fail "after a caught Ctrl-C: status $rc, expected 42: $(cat "$T/pty2")"
 	wx_assert_gone cc
