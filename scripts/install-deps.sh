@@ -43,9 +43,12 @@ RUNTIME_PKGS=(
 	systemd-container uidmap
 )
 
-# Unit tests (cmocka), debugging, and the benchmark comparison runtimes.
+# Unit tests (cmocka; a private dbus-daemon and a stand-in for systemd's
+# manager in Python for the cgroup code under systemd), debugging, and the
+# benchmark comparison runtimes.
 TEST_BENCH_PKGS=(
 	libcmocka-dev strace hyperfine lxc bubblewrap runc procps jq bsdutils
+	dbus-daemon python3-dbus python3-gi
 )
 
 # Needed to build CRIU 4.1.1 (`make criu` and libcriu); only installed when

@@ -11,19 +11,24 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/sched.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_systemd.h"
 #include "util.h"
 
 #define DEFAULT_ROOT      "/sys/fs/cgroup"
 #define DEFAULT_PARENT    "wpar"
+#define SYSTEMD_LEAF      "wpar"    /* the WPAR's group in its scope */
+#define SYSTEMD_MONITOR   "monitor" /* its monitor's, beside it */
 #define FREEZE_TIMEOUT_MS 5000
 #define RMDIR_RETRY_MS    1000
 #define POLL_MS           10
@@ -43,6 +48,13 @@ struct hierarchy {
 struct wpar_cgroup {
 	char *name;
 	char *parent; /* relative to each hierarchy's mount point */
+	char *leaf;   /* the WPAR's own level below it: its name, or "wpar" */
+	/* Under systemd (cgroup_systemd.h): the WPAR's scope, its slice, and
+	 * how many leading levels of `parent` are systemd's (the slices:
+	 * their own files are not written). */
+	bool systemd;
+	char *unit, *slice;
+	size_t foreign;
 	enum wpar_cgroup_mode mode;
 	struct hierarchy *h;
 	size_t nh;
@@ -168,6 +180,39 @@ static bool valid_relative(const char *rel)
 	return true;
 }
 
+/* Where the WPAR's group goes: <parent>/<name> in the project's own
+ * subtree, or, where systemd manages a real cgroup v2 tree,
+ * <slice path>/<scope>/wpar (the scope delegated to the project). */
+static int choose_layout(struct wpar_cgroup *cg, bool real_v2_root, wpar_error_t *err)
+{
+	bool systemd = false;
+	if (wpar_systemd_manages_cgroups(real_v2_root, &systemd, err) < 0)
+		return -1;
+	if (systemd && cg->mode != WPAR_CGROUP_V2)
+		return wpar_error_input(err, "WPAR_CGROUP_MANAGER=systemd needs a cgroup v2 host "
+					     "(this one has cgroup v1 controllers)");
+	if (systemd) {
+		cleanup_free char *slice_path = NULL;
+		if (wpar_systemd_slice(&cg->slice, &slice_path, err) < 0)
+			return -1;
+		cg->systemd = true;
+		cg->unit = wpar_systemd_scope_name(cg->name);
+		cg->parent = xasprintf("%s/%s", slice_path, cg->unit);
+		cg->leaf = xstrdup(SYSTEMD_LEAF);
+		cg->foreign = 1;
+		for (const char *p = slice_path; (p = strchr(p, '/')); p++)
+			cg->foreign++;
+		return 0;
+	}
+	const char *env = getenv("WPAR_CGROUP_PARENT");
+	cg->parent = xstrdup(env && *env ? env : DEFAULT_PARENT);
+	cg->leaf = xstrdup(cg->name);
+	if (!valid_relative(cg->parent))
+		return wpar_error_input(err, "WPAR_CGROUP_PARENT=%s: not a relative path",
+					cg->parent);
+	return 0;
+}
+
 /* Fills cg->mode and cg->h from mountinfo and the environment.  On a
  * hybrid host the v1 hierarchies are used, and the cgroup2 tree as well
  * (unless WPAR_CGROUP_UNIFIED=no): it has cgroup.kill and a reliable
@@ -179,11 +224,6 @@ static int discover(struct wpar_cgroup *cg, wpar_error_t *err)
 	cleanup_free char *root = xstrdup(env && *env ? env : DEFAULT_ROOT);
 	for (size_t l = strlen(root); l > 1 && root[l - 1] == '/'; l--)
 		root[l - 1] = '\0';
-	env = getenv("WPAR_CGROUP_PARENT");
-	cg->parent = xstrdup(env && *env ? env : DEFAULT_PARENT);
-	if (!valid_relative(cg->parent))
-		return wpar_error_input(err, "WPAR_CGROUP_PARENT=%s: not a relative path",
-					cg->parent);
 	env = getenv("WPAR_CGROUP_UNIFIED");
 	bool use_unified = !(env && parse_yes_no(env) == 0);
 
@@ -234,8 +274,10 @@ static int discover(struct wpar_cgroup *cg, wpar_error_t *err)
 			cg->unified = (int)i;
 	if (cg->nh == 0)
 		return wpar_error_make(err, ENOENT, "no cgroup hierarchy is mounted at %s", root);
+	if (choose_layout(cg, cg->mode == WPAR_CGROUP_V2 && root_v2, err) < 0)
+		return -1;
 	for (size_t i = 0; i < cg->nh; i++)
-		cg->h[i].dir = xasprintf("%s/%s/%s", cg->h[i].mount, cg->parent, cg->name);
+		cg->h[i].dir = xasprintf("%s/%s/%s", cg->h[i].mount, cg->parent, cg->leaf);
 	return 0;
 }
 
@@ -244,7 +286,8 @@ enum wpar_cgroup_mode wpar_cgroup_detect(void)
 	struct wpar_cgroup *cg = xcalloc(1, sizeof(*cg));
 	cg->name = xstrdup("-");
 	/* Without any hierarchy, v2: what a modern host would have. */
-	enum wpar_cgroup_mode mode = discover(cg, NULL) < 0 ? WPAR_CGROUP_V2 : cg->mode;
+	discover(cg, NULL);
+	enum wpar_cgroup_mode mode = cg->nh > 0 ? cg->mode : WPAR_CGROUP_V2;
 	wpar_cgroup_free(cg);
 	return mode;
 }
@@ -261,6 +304,9 @@ void wpar_cgroup_free(struct wpar_cgroup *cg)
 	free(cg->h);
 	free(cg->name);
 	free(cg->parent);
+	free(cg->leaf);
+	free(cg->unit);
+	free(cg->slice);
 	free(cg);
 }
 
@@ -465,14 +511,15 @@ static int create_in(const struct wpar_cgroup *cg, const struct hierarchy *h, bo
 		return prepare_v1_level(h, h->dir, above, err);
 	}
 	cleanup_free char *path = xstrdup(h->mount);
-	cleanup_free char *rel = xasprintf("%s/%s", cg->parent, cg->name);
+	cleanup_free char *rel = xasprintf("%s/%s", cg->parent, cg->leaf);
 	char *save = NULL;
 	*made = false;
-	for (char *c = strtok_r(rel, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+	size_t level = 0;
+	for (char *c = strtok_r(rel, "/", &save); c; c = strtok_r(NULL, "/", &save), level++) {
 		cleanup_free char *above = path;
 		path = xasprintf("%s/%s", above, c);
-		if (h->options == NULL && strcmp(above, h->mount) != 0 &&
-		    enable_controllers(above, err) < 0)
+		/* Not the root's, nor systemd's slices': their owners decide. */
+		if (h->options == NULL && level > cg->foreign && enable_controllers(above, err) < 0)
 			return -1;
 		if (mkdir(path, 0755) == 0)
 			*made = strcmp(path, h->dir) == 0;
@@ -484,11 +531,65 @@ static int create_in(const struct wpar_cgroup *cg, const struct hierarchy *h, bo
 	return 0;
 }
 
+/* Under systemd: the WPAR's scope, started with the calling process (the
+ * WPAR's monitor) in it, which then moves to the scope's monitor group:
+ * a group that enables controllers for the groups below it may hold no
+ * process itself.  A scope that exists already is either still being
+ * stopped by systemd (a moment) or holds a WPAR that runs. */
+static int enter_scope(struct wpar_cgroup *cg, wpar_error_t *err)
+{
+	const struct hierarchy *h = &cg->h[cg->unified];
+	cleanup_free char *desc = xasprintf("Workload partition %s", cg->name);
+	cleanup_free char *scope = xasprintf("%s/%s", h->mount, cg->parent);
+	for (long long end = monotonic_ms() + RMDIR_RETRY_MS;;) {
+		wpar_error_t e = NULL;
+		if (wpar_systemd_start_scope(cg->unit, cg->slice, desc, getpid(), &e) == 0)
+			break;
+		bool exists = e->status == EEXIST;
+		if (exists && monotonic_ms() < end) {
+			wpar_error_release(&e);
+			sleep_ms(5 * POLL_MS);
+			continue;
+		}
+		pid_t *pids = NULL;
+		size_t n = 0;
+		if (exists && hierarchy_pids(scope, &pids, &n, NULL) == 0 && n > 0) {
+			wpar_error_release(&e);
+			fail_pids(err, EBUSY, pids, n,
+				  "the cgroup of workload partition %s is in use by processes",
+				  cg->name);
+		} else {
+			*err = e;
+		}
+		free(pids);
+		return -1;
+	}
+	cleanup_free char *monitor = xasprintf("%s/%s", scope, SYSTEMD_MONITOR);
+	char pid[32];
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (mkdir(monitor, 0755) < 0 && errno != EEXIST)
+		return wpar_error_errno(err, "cannot create %s", monitor);
+	/* O_CREAT changes nothing on cgroupfs, where the file came with the
+	 * group; a fake tree's new group has no files until it is written. */
+	cleanup_free char *procs = xasprintf("%s/cgroup.procs", monitor);
+	cleanup_close int fd = open(procs, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, pid, strlen(pid)) != (ssize_t)strlen(pid))
+		return wpar_error_errno(err,
+					"cannot move the monitor of workload partition %s "
+					"into %s",
+					cg->name, monitor);
+	return 0;
+}
+
 int wpar_cgroup_create(const char *name, struct wpar_cgroup **out, wpar_error_t *err)
 {
 	struct wpar_cgroup *cg = new_cgroup(name, err);
 	if (cg == NULL)
 		return -1;
+	if (cg->systemd && enter_scope(cg, err) < 0) {
+		wpar_cgroup_free(cg);
+		return -1;
+	}
 	bool *made = xcalloc(cg->nh, sizeof(*made));
 	int r = 0;
 	for (size_t i = 0; i < cg->nh && r == 0; i++) {
@@ -785,6 +886,125 @@ int wpar_cgroup_destroy(struct wpar_cgroup *cg, wpar_error_t *err)
 		free(pids);
 	}
 	return r;
+}
+
+/* ---- memory protection --------------------------------------------------- */
+
+/* A memory.low value in bytes; "max" saturates. */
+static unsigned long long low_value(const char *path)
+{
+	cleanup_free char *text = NULL;
+	if (read_file(path, &text, NULL, NULL) < 0)
+		return 0;
+	if (strncmp(text, "max", 3) == 0)
+		return ~0ULL;
+	return strtoull(text, NULL, 10);
+}
+
+static unsigned long long add_low(unsigned long long sum, unsigned long long v)
+{
+	return sum + v < sum ? ~0ULL : sum + v;
+}
+
+static char *low_text(unsigned long long v)
+{
+	return v == ~0ULL ? xstrdup("max") : xasprintf("%llu", v);
+}
+
+/* The project's own levels: each gets the sum of its children's
+ * memory.low.  The walk stops at the hierarchy's root (the first level
+ * without memory.low).  An flock on each level keeps two WPARs that start
+ * together from writing a stale sum. */
+static int protect_own_levels(const char *group, wpar_error_t *err)
+{
+	cleanup_free char *dir = xstrdup(group);
+	for (;;) {
+		char *slash = strrchr(dir, '/');
+		if (slash == NULL || slash == dir)
+			return 0;
+		*slash = '\0';
+		cleanup_free char *low = xasprintf("%s/memory.low", dir);
+		if (!path_exists(low))
+			return 0;
+		cleanup_close int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (lock >= 0)
+			flock(lock, LOCK_EX); /* best effort: the sum is right without */
+		DIR *d = opendir(dir);
+		if (d == NULL)
+			return wpar_error_errno(err, "cannot read %s", dir);
+		unsigned long long sum = 0;
+		for (struct dirent *e; (e = readdir(d));) {
+			if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+				continue;
+			cleanup_free char *child = xasprintf("%s/%s/memory.low", dir, e->d_name);
+			sum = add_low(sum, low_value(child));
+		}
+		closedir(d);
+		cleanup_free char *text = low_text(sum);
+		if (write_to(dir, "memory.low", text, err) < 0)
+			return wpar_error_prefix(err, "the memory minimums of the workload "
+						      "partitions below");
+	}
+}
+
+/* The minimums of the WPARs below a slice: memory.low of the WPAR group
+ * of every scope in it and in the slices below it. */
+static unsigned long long slice_lows(const char *dir)
+{
+	unsigned long long sum = 0;
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t n = strlen(e->d_name);
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		cleanup_free char *sub = xasprintf("%s/%s", dir, e->d_name);
+		if (n > 6 && strcmp(e->d_name + n - 6, ".scope") == 0) {
+			cleanup_free char *low = xasprintf("%s/%s/memory.low", sub, SYSTEMD_LEAF);
+			sum = add_low(sum, low_value(low));
+		} else if (n > 6 && strcmp(e->d_name + n - 6, ".slice") == 0) {
+			sum = add_low(sum, slice_lows(sub));
+		}
+	}
+	closedir(d);
+	return sum;
+}
+
+/* systemd's levels are written through systemd (MemoryLow=), which owns
+ * their files: the scope gets its WPAR's minimum, each slice the sum of
+ * the WPARs below it. */
+static int protect_systemd_levels(struct wpar_cgroup *cg, wpar_error_t *err)
+{
+	const struct hierarchy *h = &cg->h[cg->unified];
+	cleanup_free char *leaf_low = xasprintf("%s/memory.low", h->dir);
+	if (wpar_systemd_set_memory_low(cg->unit, low_value(leaf_low), err) < 0)
+		return -1;
+	/* parent = s1/.../sN/<scope>: the slices from the innermost out. */
+	cleanup_free char *slices = xstrdup(cg->parent);
+	*strrchr(slices, '/') = '\0';
+	cleanup_free char *inner = xasprintf("%s/%s", h->mount, slices);
+	cleanup_close int lock = open(inner, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock >= 0)
+		flock(lock, LOCK_EX); /* as for the project's own levels */
+	for (;;) {
+		char *last = strrchr(slices, '/');
+		cleanup_free char *dir = xasprintf("%s/%s", h->mount, slices);
+		if (wpar_systemd_set_memory_low(last ? last + 1 : slices, slice_lows(dir), err) < 0)
+			return -1;
+		if (last == NULL)
+			return 0;
+		*last = '\0';
+	}
+}
+
+int wpar_cgroup_protect_memory(struct wpar_cgroup *cg, wpar_error_t *err)
+{
+	if (cg->mode != WPAR_CGROUP_V2 || cg->unified < 0 || !cg->h[cg->unified].present)
+		return 0;
+	if (cg->systemd)
+		return protect_systemd_levels(cg, err);
+	return protect_own_levels(cg->h[cg->unified].dir, err);
 }
 
 /* ---- paths -------------------------------------------------------------- */

@@ -18,6 +18,11 @@
  * controllers there but gives cgroup.kill and a reliable "populated" flag;
  * WPAR_CGROUP_UNIFIED=no leaves that tree alone.
  *
+ * Where systemd manages a cgroup v2 host, the group is instead
+ * <slice>/wpar-<name>.scope/wpar, in a transient scope delegated to the
+ * project (cgroup_systemd.h), and the monitor that creates it moves to
+ * the scope's "monitor" group.
+ *
  * The environment is read on every create, open and detect. */
 #ifndef WPAR_CGROUP_H
 #define WPAR_CGROUP_H
@@ -34,7 +39,9 @@ enum wpar_cgroup_mode { WPAR_CGROUP_V1, WPAR_CGROUP_V2 };
 enum wpar_cgroup_mode wpar_cgroup_detect(void);
 
 /* Creates (or reuses, empty) the WPAR's group; EBUSY, naming the
- * processes, when an existing group still has some. */
+ * processes, when an existing group still has some.  Under systemd the
+ * caller must be the WPAR's monitor: it becomes the scope's first process
+ * (and stays in the scope's "monitor" group). */
 int wpar_cgroup_create(const char *name, struct wpar_cgroup **out, wpar_error_t *err);
 /* Opens an existing group; ENOENT when there is none. */
 int wpar_cgroup_open(const char *name, struct wpar_cgroup **out, wpar_error_t *err);
@@ -72,6 +79,13 @@ int wpar_cgroup_kill_all(struct wpar_cgroup *cg, int timeout_ms, wpar_error_t *e
  * with EBUSY (naming the processes) while it is populated.  The parent
  * level is left: other WPARs use it. */
 int wpar_cgroup_destroy(struct wpar_cgroup *cg, wpar_error_t *err);
+
+/* cgroup v2: a group's memory.low protects it only as far as every level
+ * above protects it.  Gives each level above the WPAR's group the sum of
+ * the minimums below it: the project's own levels their memory.low,
+ * systemd's scope and slices MemoryLow= (their files are systemd's).
+ * Nothing to do on v1. */
+int wpar_cgroup_protect_memory(struct wpar_cgroup *cg, wpar_error_t *err);
 
 /* The directory of the group in the hierarchy holding `controller`
  * ("memory", "pids", "cpu", "freezer", ...), where its limits are written;

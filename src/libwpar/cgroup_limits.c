@@ -467,66 +467,6 @@ static int write_knob(const struct knob *k, wpar_error_t *err)
 			       hint ? ": " : "", hint ? hint : "");
 }
 
-/* A memory.low value in bytes; "max" saturates. */
-static unsigned long long low_value(const char *path)
-{
-	cleanup_free char *text = NULL;
-	if (read_file(path, &text, NULL, NULL) < 0)
-		return 0;
-	if (strncmp(text, "max", 3) == 0)
-		return ~0ULL;
-	return strtoull(text, NULL, 10);
-}
-
-/* v2: a group's memory.low protects it only as far as every level above
- * protects it, so each of the project's levels above the WPAR gets the sum
- * of its children's.  The walk stops at the hierarchy's root (a mount
- * point, or a level without memory.low: the root has none).  An flock on
- * each level keeps two WPARs that start together from writing a stale
- * sum. */
-static int protect_ancestors(const char *group, wpar_error_t *err)
-{
-	cleanup_free char *dir = xstrdup(group);
-	for (;;) {
-		char *slash = strrchr(dir, '/');
-		if (slash == NULL || slash == dir)
-			return 0;
-		*slash = '\0';
-		cleanup_free char *low = xasprintf("%s/memory.low", dir);
-		cleanup_free char *up = xasprintf("%s/..", dir);
-		struct stat st, st_up;
-		if (!path_exists(low) || stat(dir, &st) < 0 || stat(up, &st_up) < 0 ||
-		    st.st_dev != st_up.st_dev)
-			return 0;
-		cleanup_close int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (lock >= 0)
-			flock(lock, LOCK_EX); /* best effort: the sum is right without */
-		DIR *d = opendir(dir);
-		if (d == NULL)
-			return wpar_error_errno(err, "cannot read %s", dir);
-		unsigned long long sum = 0;
-		for (struct dirent *e; (e = readdir(d));) {
-			if (e->d_name[0] == '.' || e->d_type != DT_DIR)
-				continue;
-			cleanup_free char *child = xasprintf("%s/%s/memory.low", dir, e->d_name);
-			unsigned long long v = low_value(child);
-			sum = sum + v < sum ? ~0ULL : sum + v;
-		}
-		closedir(d);
-		struct knob k = {"memory",
-				 "memory.low",
-				 sum == ~0ULL ? xstrdup("max") : xasprintf("%llu", sum),
-				 "the memory minimums of the workload partitions below",
-				 true,
-				 false,
-				 dir};
-		int r = write_knob(&k, err);
-		free(k.value);
-		if (r < 0)
-			return -1;
-	}
-}
-
 int wpar_cgroup_apply_limits(struct wpar_cgroup *cg, const struct wpar_limits *l,
 			     const struct wpar_host_resources *host, wpar_error_t *err)
 {
@@ -550,7 +490,7 @@ int wpar_cgroup_apply_limits(struct wpar_cgroup *cg, const struct wpar_limits *l
 		if (strcmp(p.k[i].file, "memory.low") == 0)
 			memory_dir = p.k[i].dir;
 	}
-	if (v2 && memory_dir && protect_ancestors(memory_dir, err) < 0)
+	if (v2 && memory_dir && wpar_cgroup_protect_memory(cg, err) < 0)
 		goto out;
 	r = 0;
 out:
