@@ -8,6 +8,7 @@
 #include "cmdline.h"
 #include "lifecycle.h"
 #include "password.h"
+#include "privs.h"
 #include "spec.h"
 #include "spec_flags.h"
 #include "store.h"
@@ -122,8 +123,7 @@ static int apply_flag(struct wpar_spec *spec, const struct wpar_opt *o, size_t *
 	case 'U':
 		return o->arg ? set_general(spec, "uuid", o->arg, 'U', err) : 0;
 	case 'S':
-		return wpar_spec_add_words(spec, WPAR_ST_SECURITY, flagname, o->words, o->n_words,
-					   err);
+		return wpar_privs_edit(spec, flagname, o->words, o->n_words, err);
 	case 'D':
 		if (wpar_spec_add_words(spec, WPAR_ST_DEVICE, flagname, o->words, o->n_words, err) <
 		    0)

@@ -24,6 +24,7 @@
 
 #include "cgroup.h"
 #include "confine.h"
+#include "privs.h"
 #include "control.h"
 #include "regulator.h"
 #include "resources_apply.h"
@@ -377,7 +378,10 @@ static int open_cgroup(struct app *a, wpar_error_t *err)
 	if (wpar_cgroup_create(a->name, &a->cg, err) < 0 ||
 	    wpar_resources_start(a->spec, a->cg, &a->limits, &a->host, err) < 0)
 		return -1;
-	return wpar_cgroup_allow_devices(a->cg, wpar_cgroup_default_devices, err) < 0 ? -1 : 0;
+	int filtered = wpar_cgroup_allow_devices(a->cg, wpar_cgroup_default_devices, err);
+	if (filtered < 0)
+		return -1;
+	return wpar_privs_check_host(a->spec, filtered == 1, err);
 }
 
 /* Clones the WPAR's init and lets it go; *sync_fd then tells how its
@@ -466,6 +470,8 @@ static int record_running(struct app *a, wpar_error_t *err)
 	wpar_boot_id(info.boot_id);
 	snprintf(info.root, sizeof(info.root), "/");
 	snprintf(info.init, sizeof(info.init), "app");
+	info.caps = wpar_confine_cap_mask(a->spec);
+	info.has_caps = true;
 	if (wpar_runtime_write(a->name, &info, err) < 0)
 		return -1;
 	struct wpar_state_record rec = {.state = WPAR_ACTIVE, .pid = getpid()};

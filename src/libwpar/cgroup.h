@@ -101,4 +101,14 @@ int wpar_cgroup_path(struct wpar_cgroup *cg, const char *controller, char **out,
  * device program: not done yet). */
 int wpar_cgroup_allow_devices(struct wpar_cgroup *cg, const char *const *allow, wpar_error_t *err);
 extern const char *const wpar_cgroup_default_devices[];
+/* The same in two steps, for a system WPAR, whose own process mounts its
+ * file systems (loop devices) before it runs anything of the WPAR: the
+ * monitor opens the group's devices directory (*fd -1 where there is no
+ * v1 devices controller), the WPAR's process closes the devices through
+ * it once its mounts are made. */
+int wpar_cgroup_devices_fd(struct wpar_cgroup *cg, int *fd, wpar_error_t *err);
+int wpar_cgroup_allow_devices_at(int dirfd, const char *const *allow, wpar_error_t *err);
+/* Every device again, for the mounts of the next start (a reboot), while
+ * the group is empty. */
+int wpar_cgroup_open_devices_at(int dirfd, wpar_error_t *err);
 #endif

@@ -31,24 +31,49 @@ static int put(int dirfd, const char *dir, const char *file, const char *rule, w
 	return 0;
 }
 
-int wpar_cgroup_allow_devices(struct wpar_cgroup *cg, const char *const *allow, wpar_error_t *err)
+int wpar_cgroup_devices_fd(struct wpar_cgroup *cg, int *fd, wpar_error_t *err)
 {
 	cleanup_free char *dir = NULL;
 	wpar_error_t none = NULL;
+	*fd = -1;
 	if (wpar_cgroup_path(cg, "devices", &dir, &none) < 0 ||
 	    wpar_cgroup_detect() != WPAR_CGROUP_V1) {
 		/* cgroup v2 filters devices with a BPF program instead. */
 		wpar_error_release(&none);
 		return 0;
 	}
-	cleanup_close int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
+	*fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0)
 		return wpar_error_errno(err, "cannot open %s", dir);
-	/* Deny first, then allow: in between the group holds no process. */
+	return 0;
+}
+
+int wpar_cgroup_allow_devices_at(int dirfd, const char *const *allow, wpar_error_t *err)
+{
+	const char *dir = "the WPAR's devices cgroup";
+	/* Deny first, then allow: what the group's processes hold open
+	 * stays open, every new open is checked against the list. */
 	if (put(dirfd, dir, "devices.deny", "a", err) < 0)
 		return -1;
 	for (size_t i = 0; allow[i]; i++)
 		if (put(dirfd, dir, "devices.allow", allow[i], err) < 0)
 			return -1;
-	return 1;
+	return 0;
+}
+
+int wpar_cgroup_open_devices_at(int dirfd, wpar_error_t *err)
+{
+	return put(dirfd, "the WPAR's devices cgroup", "devices.allow", "a", err);
+}
+
+int wpar_cgroup_allow_devices(struct wpar_cgroup *cg, const char *const *allow, wpar_error_t *err)
+{
+	int dirfd;
+	if (wpar_cgroup_devices_fd(cg, &dirfd, err) < 0)
+		return -1;
+	if (dirfd < 0)
+		return 0;
+	int r = wpar_cgroup_allow_devices_at(dirfd, allow, err);
+	close(dirfd);
+	return r < 0 ? -1 : 1;
 }

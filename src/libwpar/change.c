@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lifecycle.h"
+#include "privs.h"
 #include "resources_apply.h"
 #include "runtime.h"
 #include "name.h"
@@ -129,10 +130,10 @@ static int apply_edit(struct wpar_spec *spec, const struct wpar_stanza_edit *e,
 		return wpar_error_input(
 		    err, "file systems can only be added or removed while the WPAR is Defined");
 	if (e->kind == WPAR_ST_RESOURCES || e->kind == WPAR_ST_SECURITY) {
+		if (!e->remove && e->kind == WPAR_ST_SECURITY)
+			return wpar_privs_edit(spec, "-S", e->words, e->n_words, err);
 		if (!e->remove)
-			return wpar_spec_add_words(spec, e->kind,
-						   e->kind == WPAR_ST_RESOURCES ? "-R" : "-S",
-						   e->words, e->n_words, err);
+			return wpar_spec_add_words(spec, e->kind, "-R", e->words, e->n_words, err);
 		if (e->n_words == 0) { /* -K -R: back to the defaults */
 			wpar_spec_remove_at(spec, e->kind, 0);
 			return 0;
@@ -283,12 +284,17 @@ static int commit_rename(const struct wpar_spec *spec, const char *old, bool mov
 	return wpar_store_rename(old, new_name, err);
 }
 
-static bool resources_edited(const struct wpar_change *c)
+static bool stanza_edited(const struct wpar_change *c, enum wpar_stanza_kind kind)
 {
 	for (size_t i = 0; i < c->n_edits; i++)
-		if (c->edits[i].kind == WPAR_ST_RESOURCES)
+		if (c->edits[i].kind == kind)
 			return true;
 	return false;
+}
+
+static bool resources_edited(const struct wpar_change *c)
+{
+	return stanza_edited(c, WPAR_ST_RESOURCES);
 }
 
 static int change_locked(const char *name, const struct wpar_change *c, wpar_error_t *err)
@@ -407,6 +413,14 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 			fprintf(stderr, "chwpar: warning: cannot remove %s: %s\n",
 				p.delete_files[i], strerror(errno));
 	}
+	/* A bounding set cannot grow on running processes, and shrinking it
+	 * under them would break what they hold: the whole WPAR gets the new
+	 * set together, at its next start (clogin sessions too). */
+	if (state != WPAR_DEFINED && stanza_edited(c, WPAR_ST_SECURITY) && c->progress)
+		fprintf(c->progress,
+			"chwpar: The new privilege set of %s takes effect when it is next "
+			"started.\n",
+			name);
 	r = 0;
 out:
 	pending_release(&p);

@@ -45,6 +45,7 @@
 
 #include "bpf_cache.h"
 #include "confine.h"
+#include "privs.h"
 #include "util.h"
 
 #ifndef CAP_PERFMON
@@ -125,7 +126,7 @@ static const struct {
      "the clock is the host's (AIX: no date or time changes from a WPAR)"},
     {CAP_SYS_TTY_CONFIG, CAP_RULE_DROP, "vhangup and configuration of the host's consoles"},
     {CAP_MKNOD, CAP_RULE_DROP,
-     "no device cgroup yet: a device node would reach host hardware (AIX: no mknod)"},
+     "AIX: no mknod in a WPAR; may be added where the device cgroup closes other devices"},
     {CAP_LEASE, CAP_RULE_KEEP,
      "file leases on files root does not own (Samba, user-space file servers)"},
     {CAP_AUDIT_WRITE, CAP_RULE_KEEP, "login, sshd and sudo write audit records and fail without"},
@@ -149,24 +150,40 @@ static bool rawsock_enabled(const struct wpar_spec *spec)
 	       parse_yes_no(spec->options.enable_rawsock) == 1;
 }
 
-static bool cap_kept(const struct wpar_spec *spec, cap_value_t cap)
+uint64_t wpar_confine_baseline_mask(void)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(cap_table); i++) {
-		if (cap_table[i].cap != cap)
-			continue;
-		return cap_table[i].rule == CAP_RULE_KEEP ||
-		       (cap_table[i].rule == CAP_RULE_RAWSOCK && rawsock_enabled(spec));
+	uint64_t mask = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(cap_table); i++)
+		if (cap_table[i].rule == CAP_RULE_KEEP)
+			mask |= UINT64_C(1) << cap_table[i].cap;
+	return mask;
+}
+
+/* The definition's privilege set (privs.h), and raw sockets when the
+ * options stanza enables them. */
+static int cap_set_of(const struct wpar_spec *spec, uint64_t *mask, wpar_error_t *err)
+{
+	if (spec == NULL) {
+		*mask = wpar_confine_baseline_mask();
+		return 0;
 	}
-	return false;
+	if (wpar_privs_of(spec, mask, err) < 0)
+		return -1;
+	if (rawsock_enabled(spec))
+		*mask |= UINT64_C(1) << CAP_NET_RAW;
+	return 0;
 }
 
 uint64_t wpar_confine_cap_mask(const struct wpar_spec *spec)
 {
-	uint64_t mask = 0;
-	for (cap_value_t c = 0; c < 64; c++)
-		if (cap_kept(spec, c))
-			mask |= UINT64_C(1) << c;
-	return mask;
+	uint64_t mask;
+	/* A set that does not parse gives nothing: confining then fails. */
+	return cap_set_of(spec, &mask, NULL) < 0 ? 0 : mask;
+}
+
+static bool cap_kept(uint64_t mask, cap_value_t cap)
+{
+	return cap < 64 && (mask & (UINT64_C(1) << cap));
 }
 
 static cap_value_t last_cap(void)
@@ -204,17 +221,20 @@ static void reset_loginuid(void)
 int wpar_confine_capabilities(const struct wpar_spec *spec, wpar_error_t *err)
 {
 	cap_value_t last = last_cap();
+	uint64_t mask;
+	if (cap_set_of(spec, &mask, err) < 0)
+		return -1;
 
 	reset_loginuid();
 	for (cap_value_t c = 0; c <= last; c++)
-		if (!cap_kept(spec, c) && cap_drop_bound(c) < 0)
+		if (!cap_kept(mask, c) && cap_drop_bound(c) < 0)
 			return cap_error(err, "cannot drop from the bounding set:", c);
 
 	cap_t caps = cap_get_proc();
 	if (caps == NULL)
 		return wpar_error_errno(err, "cannot read the process's capabilities");
 	for (cap_value_t c = 0; c <= last; c++) {
-		if (!cap_kept(spec, c) &&
+		if (!cap_kept(mask, c) &&
 		    cap_set_flag(caps, CAP_INHERITABLE, 1, &c, CAP_CLEAR) < 0) {
 			int r = cap_error(err, "cannot clear the inheritable capability", c);
 			cap_free(caps);

@@ -31,7 +31,13 @@ int wpar_confine_prepare(const struct wpar_spec *spec, wpar_error_t *err);
 int wpar_confine_apply(const struct wpar_spec *spec, wpar_error_t *err);
 
 /* The capabilities a WPAR keeps (bit N = capability N): the bounding set
- * wpar_confine_capabilities() leaves, and what its root has after exec. */
+ * wpar_confine_capabilities() leaves, and what its root has after exec:
+ * its privilege set (privs.h), plus CAP_NET_RAW with enable_rawsock.  0
+ * when the definition's set does not parse. */
 uint64_t wpar_confine_cap_mask(const struct wpar_spec *spec);
+
+/* The capabilities the table of confine.c keeps for a system WPAR: the
+ * default privilege set. */
+uint64_t wpar_confine_baseline_mask(void);
 
 #endif

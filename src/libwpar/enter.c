@@ -23,6 +23,7 @@
 
 #include "cgroup.h"
 #include "confine.h"
+#include "privs.h"
 #include "runtime.h"
 #include "spec.h"
 #include "state.h"
@@ -259,6 +260,14 @@ static int open_target(const char *name, struct target *t, wpar_error_t *err)
 	if (wpar_runtime_read(name, &info, err) < 0 || verify_init(name, &info, t, err) < 0 ||
 	    wpar_cgroup_open(name, &t->cg, err) < 0)
 		return -1;
+	/* A session gets what the WPAR's processes got at its start: a
+	 * chwpar -S since then applies from the next start on. */
+	if (info.has_caps) {
+		free(t->spec->security.privs);
+		t->spec->security.privs = wpar_privs_format(info.caps);
+		if (t->spec->n_security == 0)
+			t->spec->n_security = 1;
+	}
 	t->procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (t->procfd < 0)
 		return wpar_error_errno(err, "cannot open /proc");

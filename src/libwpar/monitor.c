@@ -25,6 +25,7 @@
 #include "regulator.h"
 #include "resources_apply.h"
 #include "confine.h"
+#include "privs.h"
 #include "lifecycle.h"
 #include "paths.h"
 #include "rootfs.h"
@@ -47,7 +48,8 @@ struct monitor {
 	struct wpar_regulator regulator;
 	struct wpar_control ctl;
 	int sig_fd, console_master, console_slave, log_fd, init_fd;
-	int status_fd; /* to startwpar until the WPAR is up */
+	int devices_fd; /* the WPAR's v1 devices group, or -1 */
+	int status_fd;  /* to startwpar until the WPAR is up */
 	pid_t init_pid;
 	char console_path[64];
 	bool stopping;
@@ -119,7 +121,8 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return wpar_error_errno(err, "socketpair");
-	if (wpar_confine_prepare(m->spec, err) < 0) {
+	if (wpar_confine_prepare(m->spec, err) < 0 ||
+	    (m->devices_fd >= 0 && wpar_cgroup_open_devices_at(m->devices_fd, err) < 0)) {
 		close(sp[0]);
 		close(sp[1]);
 		return -1;
@@ -149,6 +152,7 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 		    .spec = m->spec,
 		    .plan = m->plan,
 		    .console_fd = m->console_slave,
+		    .devices_fd = m->devices_fd,
 		    .console_path = m->console_path,
 		    .init_exec_fd = m->init_fd,
 		    .system_init =
@@ -205,6 +209,8 @@ static int record_running(struct monitor *m, wpar_error_t *err)
 	snprintf(info.root, sizeof(info.root), "%s", m->spec->general.directory);
 	snprintf(info.init, sizeof(info.init), "%s",
 		 m->spec->general.init ? m->spec->general.init : "wpar");
+	info.caps = wpar_confine_cap_mask(m->spec);
+	info.has_caps = true;
 	if (wpar_runtime_write(m->name, &info, err) < 0)
 		return -1;
 	struct wpar_state_record rec = {.state = WPAR_ACTIVE, .pid = getpid()};
@@ -405,7 +411,11 @@ static int setup(struct monitor *m, wpar_error_t *err)
 			return wpar_error_errno(err, "cannot open the WPAR init %s",
 						m->o->init_path);
 	}
+	/* Only the devices of its /dev, even for a node made inside: closed
+	 * by the WPAR's process once its mounts are made (spawn.c). */
 	if (wpar_cgroup_create(m->name, &m->cg, err) < 0 ||
+	    wpar_cgroup_devices_fd(m->cg, &m->devices_fd, err) < 0 ||
+	    wpar_privs_check_host(m->spec, m->devices_fd >= 0, err) < 0 ||
 	    wpar_resources_start(m->spec, m->cg, &m->limits, &m->host, err) < 0 ||
 	    open_console(m, err) < 0)
 		return -1;
@@ -432,6 +442,7 @@ int wpar_monitor_run(const struct wpar_monitor_opts *o)
 			    .console_slave = -1,
 			    .log_fd = -1,
 			    .init_fd = -1,
+			    .devices_fd = -1,
 			    .status_fd = o->status_fd,
 			    .deadline_ms = -1};
 	/* Restored process trees (checkpoint/restart) are re-parented here. */

@@ -42,6 +42,8 @@ int wpar_runtime_write(const char *name, const struct wpar_runtime_info *info, w
 		      "monitor_pid=%d\ninit_pid=%d\nboot_id=%s\nstarted=%lld\nroot=%s\ninit=%s\n",
 		      (int)info->monitor_pid, (int)info->init_pid, info->boot_id, info->started,
 		      info->root, info->init);
+	if (info->has_caps)
+		strbuf_printf(&sb, "caps=%#llx\n", (unsigned long long)info->caps);
 	/* /run is gone after a reboot: nothing to sync. */
 	int r = write_file_replace(path, sb.buf, sb.len, 0644, err);
 	strbuf_release(&sb);
@@ -73,6 +75,10 @@ int wpar_runtime_read(const char *name, struct wpar_runtime_info *info, wpar_err
 			snprintf(info->root, sizeof(info->root), "%s", eq);
 		else if (strcmp(l, "init") == 0)
 			snprintf(info->init, sizeof(info->init), "%s", eq);
+		else if (strcmp(l, "caps") == 0) {
+			info->caps = strtoull(eq, NULL, 16);
+			info->has_caps = true;
+		}
 	}
 	if (info->init_pid <= 0)
 		return wpar_error_input(err, "%s: no init recorded", path);

@@ -31,6 +31,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "error.h"
 
 struct wpar_runtime_info {
@@ -40,6 +43,10 @@ struct wpar_runtime_info {
 	long long started;
 	char root[4096];
 	char init[16];
+	/* The capability set its processes got at start (privs.h): clogin
+	 * gives its sessions the same, even after chwpar -S. */
+	bool has_caps;
+	uint64_t caps;
 };
 
 char *wpar_runtime_dir(const char *name); /* <rundir>/<name> */

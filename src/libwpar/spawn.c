@@ -19,6 +19,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "confine.h"
 #include "fsimage.h"
 #include "resources_apply.h"
@@ -385,6 +386,11 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 			return wpar_error_errno(err, "cannot attach the console");
 	if (s->console_fd > 2)
 		close(s->console_fd);
+	/* The mounts needed the host's loop devices; from here on only the
+	 * WPAR's own nodes open. */
+	if (s->devices_fd >= 0 &&
+	    wpar_cgroup_allow_devices_at(s->devices_fd, wpar_cgroup_default_devices, err) < 0)
+		return -1;
 	if (wpar_confine_apply(s->spec, err) < 0)
 		return -1;
 	/* Nothing of the monitor's reaches the WPAR; the sync socket closes

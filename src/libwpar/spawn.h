@@ -18,6 +18,7 @@ struct wpar_spawn {
 	const struct wpar_spec *spec;
 	const struct wpar_fs_plan *plan;
 	int console_fd;           /* pty slave: init's stdio and /dev/console */
+	int devices_fd;           /* the v1 devices group (cgroup.h), or -1 */
 	const char *console_path; /* its name on the host, /dev/pts/N */
 	int init_exec_fd;         /* the project's init (static binary), or -1 */
 	bool system_init;         /* exec the WPAR's own /sbin/init instead */

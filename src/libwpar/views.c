@@ -1,6 +1,7 @@
 /* The data behind each lswpar listing.  Labels and their order are AIX's;
  * values are what the spec says, with AIX's defaults where it says
  * nothing. */
+#include "privs.h"
 #include "views.h"
 
 #include <arpa/inet.h>
@@ -280,7 +281,15 @@ static void add_security(const struct wpar_view_subject *w, struct table *t)
 {
 	size_t r = table_add_row(t);
 	set_title(w, t, r);
-	table_set(t, r, 2, w->spec->security.privs);
+	/* The capabilities the set gives (the default of its type when the
+	 * definition names none), whatever AIX names it was written with. */
+	uint64_t mask;
+	wpar_error_t e = NULL;
+	if (wpar_privs_of(w->spec, &mask, &e) == 0)
+		table_set_owned(t, r, 2, wpar_privs_format(mask));
+	else
+		table_set_owned(t, r, 2, xasprintf("(%s)", e->msg));
+	wpar_error_release(&e);
 	table_set(t, r, 3, w->spec->security.secfile);
 }
 

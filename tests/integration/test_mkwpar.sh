@@ -210,11 +210,12 @@ test_root_password() {
 }
 
 test_unsupported_flags_are_stored() {
+	echo "CAP_CHOWN CAP_SETUID" >"$T/secattrs"
 	ok mkwpar -n st -N address=192.0.2.10 netmask=255.255.255.0 -I rtdest=default rtgateway=192.0.2.1 \
-		-R shares_CPU=20 CPU=10%-20%,30% totalProcesses=100 -S secfile=/etc/wpars/secattrs -X kext=ALL
+		-R shares_CPU=20 CPU=10%-20%,30% totalProcesses=100 -S secfile="$T/secattrs" -X kext=ALL
 	local cf=$WPAR_CONFDIR/st.cf
 	for kv in 'address = "192.0.2.10"' 'rtgateway = "192.0.2.1"' 'routing = "yes"' 'shares_CPU = "20"' \
-		'CPU = "10%-20%,30%"' 'totalProcesses = "100"' 'kext = "ALL"'; do
+		'CPU = "10%-20%,30%"' 'totalProcesses = "100"' 'kext = "ALL"' 'privs = "CAP_CHOWN,CAP_SETUID"'; do
 		grep -qF "$kv" "$cf" || fail "missing $kv"
 	done
 }

@@ -383,7 +383,7 @@ static void test_long(void **state)
 				    "Max Pinned Memory:\n"
 				    "\n"
 				    "SECURITY SETTINGS\n"
-				    "Privileges:     PV_NET_CNTL,PV_FS_MOUNT\n"
+				    "Privileges:     CAP_NET_ADMIN\n"
 				    "Security File:\n"
 				    "\n"
 				    "DEVICE EXPORTS\n"
@@ -402,7 +402,7 @@ static void test_long(void **state)
 	assert_string_equal(json_string_value(json_object_get(gen, "type")), "S");
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(j, "security"), "privileges")),
-	    "PV_NET_CNTL,PV_FS_MOUNT");
+	    "CAP_NET_ADMIN");
 	json_decref(j);
 }
 
