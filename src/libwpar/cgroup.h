@@ -96,19 +96,32 @@ int wpar_cgroup_path(struct wpar_cgroup *cg, const char *controller, char **out,
 
 /* Limits the group to the device nodes of `allow` (NULL-terminated
  * cgroup v1 rules, "c 1:3 rwm"); every other device stays closed to its
- * processes, even one they create a node for.  Returns 1 when applied,
- * 0 when the host has no v1 devices controller (cgroup v2 needs a BPF
- * device program: not done yet). */
+ * processes, even one they create a node for: the v1 devices controller,
+ * or on cgroup v2 a BPF device program (cgroup_devices.c).  Returns 1
+ * when applied, 0 when the host has neither (a test's fake tree). */
 int wpar_cgroup_allow_devices(struct wpar_cgroup *cg, const char *const *allow, wpar_error_t *err);
 extern const char *const wpar_cgroup_default_devices[];
-/* The same in two steps, for a system WPAR, whose own process mounts its
- * file systems (loop devices) before it runs anything of the WPAR: the
- * monitor opens the group's devices directory (*fd -1 where there is no
- * v1 devices controller), the WPAR's process closes the devices through
- * it once its mounts are made. */
-int wpar_cgroup_devices_fd(struct wpar_cgroup *cg, int *fd, wpar_error_t *err);
-int wpar_cgroup_allow_devices_at(int dirfd, const char *const *allow, wpar_error_t *err);
-/* Every device again, for the mounts of the next start (a reboot), while
- * the group is empty. */
-int wpar_cgroup_open_devices_at(int dirfd, wpar_error_t *err);
+
+/* The same in steps, for a system WPAR, whose own process mounts its file
+ * systems (loop devices) before it runs anything of the WPAR: the monitor
+ * prepares the filter (opens the group, loads the program), the WPAR's
+ * process closes the devices once its mounts are made, and before a
+ * restart (a reboot) the monitor opens them again while the group is
+ * empty. */
+struct wpar_device_filter {
+	int v1_dir; /* the v1 devices group (O_PATH), or -1 */
+	int v2_dir; /* the cgroup2 group, or -1 */
+	int prog;   /* the BPF device program, or -1 */
+};
+#define WPAR_DEVICE_FILTER_INIT                                                                    \
+	{                                                                                          \
+		-1, -1, -1                                                                         \
+	}
+int wpar_device_filter_prepare(struct wpar_cgroup *cg, const char *const *allow,
+			       struct wpar_device_filter *f, wpar_error_t *err);
+bool wpar_device_filter_present(const struct wpar_device_filter *f);
+int wpar_device_filter_close(const struct wpar_device_filter *f, const char *const *allow,
+			     wpar_error_t *err);
+int wpar_device_filter_reopen(const struct wpar_device_filter *f, wpar_error_t *err);
+void wpar_device_filter_release(struct wpar_device_filter *f);
 #endif

@@ -48,7 +48,7 @@ struct monitor {
 	struct wpar_regulator regulator;
 	struct wpar_control ctl;
 	int sig_fd, console_master, console_slave, log_fd, init_fd;
-	int devices_fd; /* the WPAR's v1 devices group, or -1 */
+	struct wpar_device_filter devices;
 	int status_fd;  /* to startwpar until the WPAR is up */
 	pid_t init_pid;
 	char console_path[64];
@@ -122,7 +122,7 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return wpar_error_errno(err, "socketpair");
 	if (wpar_confine_prepare(m->spec, err) < 0 ||
-	    (m->devices_fd >= 0 && wpar_cgroup_open_devices_at(m->devices_fd, err) < 0)) {
+	    wpar_device_filter_reopen(&m->devices, err) < 0) {
 		close(sp[0]);
 		close(sp[1]);
 		return -1;
@@ -152,7 +152,7 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 		    .spec = m->spec,
 		    .plan = m->plan,
 		    .console_fd = m->console_slave,
-		    .devices_fd = m->devices_fd,
+		    .devices = &m->devices,
 		    .console_path = m->console_path,
 		    .init_exec_fd = m->init_fd,
 		    .system_init =
@@ -414,8 +414,8 @@ static int setup(struct monitor *m, wpar_error_t *err)
 	/* Only the devices of its /dev, even for a node made inside: closed
 	 * by the WPAR's process once its mounts are made (spawn.c). */
 	if (wpar_cgroup_create(m->name, &m->cg, err) < 0 ||
-	    wpar_cgroup_devices_fd(m->cg, &m->devices_fd, err) < 0 ||
-	    wpar_privs_check_host(m->spec, m->devices_fd >= 0, err) < 0 ||
+	    wpar_device_filter_prepare(m->cg, wpar_cgroup_default_devices, &m->devices, err) < 0 ||
+	    wpar_privs_check_host(m->spec, wpar_device_filter_present(&m->devices), err) < 0 ||
 	    wpar_resources_start(m->spec, m->cg, &m->limits, &m->host, err) < 0 ||
 	    open_console(m, err) < 0)
 		return -1;
@@ -442,7 +442,7 @@ int wpar_monitor_run(const struct wpar_monitor_opts *o)
 			    .console_slave = -1,
 			    .log_fd = -1,
 			    .init_fd = -1,
-			    .devices_fd = -1,
+			    .devices = WPAR_DEVICE_FILTER_INIT,
 			    .status_fd = o->status_fd,
 			    .deadline_ms = -1};
 	/* Restored process trees (checkpoint/restart) are re-parented here. */

@@ -388,8 +388,7 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 		close(s->console_fd);
 	/* The mounts needed the host's loop devices; from here on only the
 	 * WPAR's own nodes open. */
-	if (s->devices_fd >= 0 &&
-	    wpar_cgroup_allow_devices_at(s->devices_fd, wpar_cgroup_default_devices, err) < 0)
+	if (s->devices && wpar_device_filter_close(s->devices, wpar_cgroup_default_devices, err) < 0)
 		return -1;
 	if (wpar_confine_apply(s->spec, err) < 0)
 		return -1;

@@ -14,16 +14,19 @@
 #include "rootfs.h"
 #include "spec.h"
 
+struct wpar_device_filter;
+
 struct wpar_spawn {
 	const struct wpar_spec *spec;
 	const struct wpar_fs_plan *plan;
 	int console_fd;           /* pty slave: init's stdio and /dev/console */
-	int devices_fd;           /* the v1 devices group (cgroup.h), or -1 */
 	const char *console_path; /* its name on the host, /dev/pts/N */
 	int init_exec_fd;         /* the project's init (static binary), or -1 */
 	bool system_init;         /* exec the WPAR's own /sbin/init instead */
 	bool maintenance;         /* startwpar -m */
 	int sync_fd;              /* to the monitor; close-on-exec */
+	/* The device filter (cgroup.h), applied once the mounts are made. */
+	const struct wpar_device_filter *devices;
 	/* Resource controls that are put in force inside (rlimits, IPC ids,
 	 * the PTY count of the WPAR's devpts). */
 	const struct wpar_limits *limits;

@@ -151,3 +151,36 @@ test_privs_mknod_behind_device_filter() {
 	done
 	ok stopwpar pm
 }
+
+# The cgroup v2 device filter (a BPF program on the WPAR's cgroup2 group):
+# this hybrid host runs device programs on its cgroup2 tree too, and
+# WPAR_DEVICE_FILTER=bpf uses the program instead of v1's controller.
+test_privs_bpf_device_filter() {
+	[ -d /sys/fs/cgroup/unified ] || [ -f /sys/fs/cgroup/cgroup.controllers ] || return 0
+	export WPAR_DEVICE_FILTER=bpf
+	local out rc=0
+	out=$(wparexec -n pbf -- sh -c 'exec 3</dev/fuse' 2>&1) || rc=$?
+	[ "$rc" != 0 ] || fail "an application WPAR opened /dev/fuse: $out"
+	contains "$out" "Operation not permitted"
+	out=$(wparexec -n pbf -- sh -c 'head -c 3 /dev/zero | wc -c; echo x >/dev/null && echo null-ok') ||
+		fail "listed devices: $out"
+	[ "$out" = "$(printf '3\nnull-ok')" ] || fail "listed devices: $out"
+	# A system WPAR: its mounts (a loop device) first, then the filter;
+	# again after a reboot.
+	ok mkwpar -n pbs -S privs+=CAP_MKNOD -M directory=/var vfs=jfs2 size=32M
+	ok startwpar pbs
+	local round
+	for round in start reboot; do
+		rc=0
+		out=$(clogin pbs sh -c 'rm -f /tmp/f; mknod /tmp/f c 10 229 && exec 3</tmp/f' 2>&1) || rc=$?
+		[ "$rc" != 0 ] || fail "$round: a made node opened: $out"
+		contains "$out" "Operation not permitted"
+		out=$(clogin pbs sh -c 'rm -f /tmp/n; mknod /tmp/n c 1 3 && echo x >/tmp/n && echo ok') ||
+			fail "$round: a listed device: $out"
+		[ "$round" = reboot ] && break
+		ok rebootwpar pbs
+		wait_state pbs A
+	done
+	ok stopwpar pbs
+	unset WPAR_DEVICE_FILTER
+}
