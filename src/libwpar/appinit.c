@@ -36,6 +36,25 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* totalPTYs: a devpts instance of the WPAR's own with max=, over the
+ * host's (in this mount namespace only), and its ptmx over /dev/ptmx.
+ * Only then: the caller's terminal, a pty of the host's instance, stays
+ * usable through the descriptors and /dev/tty, but its /dev/pts name is
+ * not visible inside (tty(1) says "not a tty"). */
+static int own_devpts(const struct wpar_app_child *c, wpar_error_t *err)
+{
+	long long max = c->limits && c->limits->active ? c->limits->total_ptys : WPAR_UNLIMITED;
+	if (max <= 0 || !is_dir("/dev/pts"))
+		return 0;
+	char opts[96];
+	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=5,max=%lld", max);
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
+		return wpar_error_errno(err, "cannot mount the WPAR's /dev/pts");
+	if (mount("/dev/pts/ptmx", "/dev/ptmx", NULL, MS_BIND, NULL) < 0)
+		return wpar_error_errno(err, "cannot bind the WPAR's /dev/ptmx");
+	return 0;
+}
+
 /* The host's file systems stay shared (AIX: an application WPAR runs on
  * the global file systems); what belongs to the namespaces is the WPAR's
  * own: /proc of its PID namespace, /dev/mqueue of its IPC namespace, an
@@ -63,7 +82,7 @@ static int build_view(const struct wpar_app_child *c, wpar_error_t *err)
 	if (is_dir("/dev/mqueue") &&
 	    mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return wpar_error_errno(err, "cannot mount the WPAR's /dev/mqueue");
-	return 0;
+	return own_devpts(c, err);
 }
 
 static void report(int fd, const char *msg)

@@ -263,3 +263,24 @@ test_resources_fork_bomb() {
 	wait "$bg" || true
 	[ ! -d "$(rs_group pids bomb1)" ] || fail "the bomb's cgroup is left"
 }
+
+# totalPTYs in an application WPAR: its own devpts instance, only then.
+test_resources_app_ptys() {
+	local prog='
+import os
+n = 0
+try:
+    while n < 5:
+        os.openpty(); n += 1
+except OSError as e:
+    print("refused", e.errno)
+print("opened", n)'
+	local out
+	out=$(wparexec -n apty -R totalPTYs=2 -- python3 -c "$prog") || fail "wparexec: $out"
+	contains "$out" "refused 28"
+	contains "$out" "opened 2"
+	out=$(wparexec -n apty -- python3 -c "$prog") || fail "wparexec: $out"
+	contains "$out" "opened 5"
+	# The host's devpts is untouched: the host still opens ptys.
+	python3 -c 'import os; os.openpty()' || fail "the host cannot open a pty"
+}
