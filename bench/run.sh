@@ -15,6 +15,9 @@
 #            lxc-execute, runc, systemd-nspawn, crun (N rounds, default 101)
 #   resources bench/resources.sh: how precisely the resource controls hold
 #            (CPU caps, shares, the soft-maximum regulator, memory)
+#   network  bench/network.sh: start+stop and wparexec with one address
+#            against the same without, and against LXC with a veth
+#            (N cycles, default 31; not in the default list)
 # N, when given, is the iteration count of every section.  A failing section
 # does not stop the others; the exit status is 1 if any failed.
 #
@@ -28,7 +31,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-usage() { echo "usage: bench/run.sh [--only create,runtime,exec,resources] [iterations]"; }
+usage() { echo "usage: bench/run.sh [--only create,runtime,exec,resources,network] [iterations]"; }
 only=create,runtime,exec,resources
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -45,8 +48,8 @@ ITER=${1:-}
 sections=()
 for s in ${only//,/ }; do
 	case $s in
-	create | runtime | exec | resources) sections+=("$s") ;;
-	*) echo "bench: unknown section '$s' (create, runtime, exec, resources)" >&2 && exit 2 ;;
+	create | runtime | exec | resources | network) sections+=("$s") ;;
+	*) echo "bench: unknown section '$s' (create, runtime, exec, resources, network)" >&2 && exit 2 ;;
 	esac
 done
 [ ${#sections[@]} != 0 ] || { usage >&2 && exit 2; }
@@ -147,6 +150,7 @@ for s in "${sections[@]}"; do
 		;;
 	exec) bash "$top/bench/exec.sh" ${ITER:+"$ITER"} || failed+=("$s") ;;
 	resources) WPAR_BENCH_NO_BUILD=1 bash "$top/bench/resources.sh" || failed+=("$s") ;;
+	network) WPAR_BENCH_NO_BUILD=1 bash "$top/bench/network.sh" ${ITER:+"$ITER"} || failed+=("$s") ;;
 	esac
 	echo
 done

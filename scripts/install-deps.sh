@@ -37,10 +37,13 @@ BUILD_PKGS=(
 )
 
 # Tools the WPAR commands call at run time (file systems, network, nspawn
-# for systemd-nspawn, uid maps for user namespaces).
+# for systemd-nspawn, uid maps for user namespaces), and openssh-server:
+# a system WPAR's boot script starts the host's sshd inside the WPAR (remote
+# login, as AIX WPARs have); where a policy-rc.d forbids it, the host's own
+# sshd is not started by the installation.
 RUNTIME_PKGS=(
 	sqlite3 e2fsprogs xfsprogs btrfs-progs util-linux iproute2 nftables
-	systemd-container uidmap
+	systemd-container uidmap openssh-server
 )
 
 # Unit tests (cmocka; a private dbus-daemon and a stand-in for systemd's
@@ -56,7 +59,7 @@ TEST_BENCH_PKGS=(
 # libprotobuf-dev provides /usr/include/google/protobuf/descriptor.proto,
 # which CRIU's images/google/protobuf/descriptor.proto symlinks to.
 CRIU_BUILD_PKGS=(
-	build-essential pkg-config python3-protobuf
+	build-essential pkg-config python3-protobuf patch
 	libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev libnl-3-dev libnet1-dev
 	libcap-dev libbsd-dev libgnutls28-dev libnftables-dev uuid-dev
 )
@@ -68,6 +71,11 @@ CRIU_SOURCE_SUITE=trixie
 CACHE_ROOT=${WPAR_BUILD_CACHE:-/var/cache/wpar-build}
 CRIU_CACHE=$CACHE_ROOT/criu-$CRIU_VERSION
 CRIU_STAMP=$CRIU_CACHE/.installed
+# The project's own patches to CRIU (scripts/criu-patches/*.patch, applied
+# in order after extraction): fixes CRIU 4.1.1 needs on current kernels.
+# Their hash is part of the build stamp, so a changed patch rebuilds.
+CRIU_PATCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/criu-patches
+CRIU_PATCH_ID=$(cat "$CRIU_PATCH_DIR"/*.patch 2>/dev/null | sha256sum | cut -c1-16)
 PREFIX=/usr/local
 
 APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Dpkg::Use-Pty=0)
@@ -269,13 +277,19 @@ build_and_install_criu() {
 	mkdir -p "$CRIU_CACHE"
 	fetch_criu_source
 	local src=$CRIU_CACHE/src/criu-$CRIU_VERSION
-	if [[ ! -f $CRIU_CACHE/src/.extracted ]]; then
+	if [[ ! -f $CRIU_CACHE/src/.extracted || $(<"$CRIU_CACHE/src/.extracted") != "$CRIU_PATCH_ID" ]]; then
 		log "extracting $CRIU_TARBALL"
 		rm -rf "$CRIU_CACHE/src"
 		mkdir -p "$CRIU_CACHE/src"
 		tar -C "$CRIU_CACHE/src" -xf "$CRIU_CACHE/$CRIU_TARBALL"
 		[[ -f $src/Makefile ]] || die "unexpected tarball layout: no $src/Makefile"
-		touch "$CRIU_CACHE/src/.extracted"
+		local patch
+		for patch in "$CRIU_PATCH_DIR"/*.patch; do
+			[[ -f $patch ]] || continue
+			log "applying $(basename "$patch")"
+			patch -d "$src" -p1 --quiet <"$patch" || die "$(basename "$patch") does not apply to CRIU $CRIU_VERSION"
+		done
+		echo "$CRIU_PATCH_ID" >"$CRIU_CACHE/src/.extracted"
 	fi
 
 	local buildlog=$CRIU_CACHE/build.log start=$SECONDS
@@ -313,7 +327,7 @@ build_and_install_criu() {
 }
 
 criu_installed_from_cache() {
-	[[ -f $CRIU_STAMP ]] && [[ $(<"$CRIU_STAMP") == "$CRIU_VERSION $CRIU_SHA256" ]] &&
+	[[ -f $CRIU_STAMP ]] && [[ $(<"$CRIU_STAMP") == "$CRIU_VERSION $CRIU_SHA256 $CRIU_PATCH_ID" ]] &&
 		[[ -x $PREFIX/sbin/criu && -e $PREFIX/lib/libcriu.so && -f $PREFIX/include/criu/criu.h &&
 			-f $PREFIX/include/criu/rpc.pb-c.h && -f $PREFIX/lib/pkgconfig/criu.pc ]]
 }
@@ -401,7 +415,7 @@ main() {
 	log "running $criu_bin check"
 	criu_check "$criu_bin" || die "'criu check' failed; this kernel cannot run CRIU $ver (output above)"
 	if [[ $mode == build ]]; then
-		printf '%s %s\n' "$CRIU_VERSION" "$CRIU_SHA256" >"$CRIU_STAMP"
+		printf '%s %s %s\n' "$CRIU_VERSION" "$CRIU_SHA256" "$CRIU_PATCH_ID" >"$CRIU_STAMP"
 		log "wrote stamp $CRIU_STAMP"
 	fi
 	log "done"

@@ -23,6 +23,14 @@ int main(int argc, char **argv)
 			o.maintenance = true;
 		else if (strcmp(argv[i], "--app") == 0)
 			app = true;
+		else if (strcmp(argv[i], "--restore") == 0 && i + 1 < argc)
+			o.restore_dir = argv[++i];
+		else if (strcmp(argv[i], "--restore-log") == 0 && i + 1 < argc)
+			o.restore_log = argv[++i];
+		else if (strcmp(argv[i], "--restore-debug") == 0)
+			o.restore_debug = true;
+		else if (strcmp(argv[i], "--paused") == 0)
+			o.restore_paused = true;
 		else {
 			fprintf(stderr, "wpar-monitor: unexpected argument %s\n", argv[i]);
 			return 2;

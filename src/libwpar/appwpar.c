@@ -31,6 +31,7 @@
 #include "fsimage.h"
 #include "lifecycle.h"
 #include "name.h"
+#include "net.h"
 #include "paths.h"
 #include "runtime.h"
 #include "state.h"
@@ -437,6 +438,11 @@ static int clone_init(struct app *a, const char *path, char *const *argv, char *
 	wpar_timing_mark("cloned");
 	a->init_pid = pid;
 	a->status_pipe = st[0];
+	/* The network is put in place while the init waits for the go. */
+	if (wpar_net_start(a->name, a->spec, pid, err) < 0) {
+		close(sp[0]);
+		return -1;
+	}
 	if (write(sp[0], "g", 1) != 1) {
 		close(sp[0]);
 		return wpar_error_errno(err, "cannot release the WPAR's init");

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "lifecycle.h"
 #include "privs.h"
 #include "resources_apply.h"
 #include "runtime.h"
 #include "name.h"
+#include "net.h"
 #include "paths.h"
 #include "rootfs.h"
 #include "state.h"
@@ -162,6 +164,8 @@ static int apply_edit(struct wpar_spec *spec, const struct wpar_stanza_edit *e,
 				: e->kind == WPAR_ST_DEVICE  ? 'D'
 							     : 'X',
 				0};
+		if (e->kind == WPAR_ST_NETWORK)
+			return wpar_net_edit(spec, e->words, e->n_words, err);
 		if (wpar_spec_add_words(spec, e->kind, flag, e->words, e->n_words, err) < 0)
 			return -1;
 		if (e->kind == WPAR_ST_MOUNT) {
@@ -292,6 +296,12 @@ static bool stanza_edited(const struct wpar_change *c, enum wpar_stanza_kind kin
 	return false;
 }
 
+static bool network_edited(const struct wpar_change *c)
+{
+	return c->routing >= 0 || stanza_edited(c, WPAR_ST_NETWORK) ||
+	       stanza_edited(c, WPAR_ST_ROUTE);
+}
+
 static bool resources_edited(const struct wpar_change *c)
 {
 	return stanza_edited(c, WPAR_ST_RESOURCES);
@@ -315,6 +325,7 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 	struct pending p = {0};
 	int r = -1;
 	bool moved_root = false;
+	pid_t net_pid = 0; /* a running WPAR's network was changed */
 	if (c->hostname &&
 	    wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "hostname", c->hostname, err) < 0)
 		goto out;
@@ -359,8 +370,27 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 			goto out;
 	}
 	/* Everything is checked before the host changes. */
-	if (wpar_spec_validate(spec, err) < 0)
+	if (wpar_spec_validate(spec, err) < 0 || wpar_net_check(spec, err) < 0)
 		goto out;
+	if (c->checkpointable == 1 ||
+	    (wpar_spec_flag(spec->general.checkpointable) && stanza_edited(c, WPAR_ST_MOUNT))) {
+		struct wpar_fs_plan *cplan = NULL;
+		int rc = wpar_fs_plan_build_flags(spec, WPAR_FS_PLAN_LENIENT, &cplan, err);
+		if (rc == 0)
+			rc = wpar_ckpt_check_plan(spec, cplan, err);
+		wpar_fs_plan_free(cplan);
+		if (rc < 0)
+			goto out;
+	}
+	/* -N, -I and -i on a running WPAR take effect at once (AIX); a change
+	 * the kernel refuses leaves the WPAR with the network it had. */
+	if (state == WPAR_ACTIVE && network_edited(c)) {
+		struct wpar_runtime_info info = {0};
+		wpar_runtime_read(name, &info, NULL);
+		if (wpar_net_change_live(name, orig, spec, info.init_pid, err) < 0)
+			goto out;
+		net_pid = info.init_pid;
+	}
 	/* -R on a running WPAR takes effect at once (AIX: no restart); the
 	 * definition is saved only once the kernel took the new limits. */
 	if (state == WPAR_ACTIVE && resources_edited(c)) {
@@ -423,6 +453,11 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 			name);
 	r = 0;
 out:
+	if (r < 0 && net_pid > 0) {
+		wpar_error_t undo = NULL;
+		wpar_net_change_live(name, spec, orig, net_pid, &undo);
+		wpar_error_release(&undo);
+	}
 	pending_release(&p);
 	return r;
 }

@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "checkpoint.h"
 #include "lifecycle.h"
+#include "net.h"
 #include "name.h"
 #include "paths.h"
 #include "rootfs.h"
@@ -68,7 +70,9 @@ int wpar_spec_fill_defaults(struct wpar_spec *spec, wpar_error_t *err)
 		wpar_mount_fill_defaults(&spec->mounts[i]);
 	if (!app && wpar_fs_add_defaults(spec, err) < 0)
 		return -1;
-	return 0;
+	/* Interface, netmask and broadcast as AIX derives them, or an
+	 * address from the host name when no -N is given. */
+	return wpar_net_fill_defaults(spec, err);
 }
 
 void wpar_spec_make_template(struct wpar_spec *spec)
@@ -256,8 +260,9 @@ int wpar_create_check(const struct wpar_spec *spec, const struct wpar_create_opt
 	struct wpar_fs_plan *plan = NULL;
 	if (wpar_fs_plan_build(spec, &plan, err) < 0)
 		return -1;
+	int r = wpar_ckpt_check_plan(spec, plan, err);
 	wpar_fs_plan_free(plan);
-	return 0;
+	return r;
 }
 
 int wpar_run_script(const char *script, const char *name, const char *dir, const char *extra_arg,

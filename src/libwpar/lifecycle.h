@@ -102,6 +102,12 @@ struct wpar_start_opts {
 	bool verbose;
 	bool maintenance; /* -m: no boot script (and, later, no network) */
 	FILE *progress;
+	/* restartwpar: the WPAR's processes come back from this checkpoint
+	 * (checkpoint.h) instead of a boot. */
+	const char *restore_dir;
+	const char *restore_log;
+	bool restore_debug;
+	bool restore_paused;
 };
 int wpar_start(const char *name, const struct wpar_start_opts *opts, wpar_error_t *err);
 

@@ -21,12 +21,14 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "checkpoint.h"
 #include "control.h"
 #include "regulator.h"
 #include "resources_apply.h"
 #include "confine.h"
 #include "privs.h"
 #include "lifecycle.h"
+#include "net.h"
 #include "paths.h"
 #include "rootfs.h"
 #include "runtime.h"
@@ -49,7 +51,7 @@ struct monitor {
 	struct wpar_control ctl;
 	int sig_fd, console_master, console_slave, log_fd, init_fd;
 	struct wpar_device_filter devices;
-	int status_fd;  /* to startwpar until the WPAR is up */
+	int status_fd; /* to startwpar until the WPAR is up */
 	pid_t init_pid;
 	char console_path[64];
 	bool stopping;
@@ -116,13 +118,34 @@ static int open_console(struct monitor *m, wpar_error_t *err)
 }
 
 /* One instance of the WPAR: clone its PID 1, wait until it has exec'd. */
+/* A checkpointable WPAR runs a copy of the project's init from inside
+ * its own root (CHECKPOINT_INIT), exec'd by that path: CRIU finds the
+ * executable of every process it dumps through the WPAR's mounts, and
+ * the host's libexec directory is not one of them.  A copy, never a link
+ * (the WPAR's root may write to it), made again at every start from the
+ * monitor's descriptor of the host's binary. */
+#define CHECKPOINT_INIT ".wpar/init"
+static int copy_init(struct monitor *m, wpar_error_t *err)
+{
+	const char *root = m->spec->general.directory;
+	cleanup_free char *path = xasprintf("/proc/self/fd/%d", m->init_fd);
+	cleanup_free char *data = NULL;
+	size_t len = 0;
+	if (read_file(path, &data, &len, err) < 0 || mkdir_in_root(root, ".wpar", 0700, err) < 0 ||
+	    write_file_in_root(root, CHECKPOINT_INIT, data, len, 0500, err) < 0)
+		return wpar_error_prefix(err, "cannot copy the WPAR init into %s", root);
+	return 0;
+}
+
 static int start_instance(struct monitor *m, wpar_error_t *err)
 {
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return wpar_error_errno(err, "socketpair");
+	bool copied_init = m->init_fd >= 0 && wpar_spec_flag(m->spec->general.checkpointable);
 	if (wpar_confine_prepare(m->spec, err) < 0 ||
-	    wpar_device_filter_reopen(&m->devices, err) < 0) {
+	    wpar_device_filter_reopen(&m->devices, err) < 0 ||
+	    (copied_init && copy_init(m, err) < 0)) {
 		close(sp[0]);
 		close(sp[1]);
 		return -1;
@@ -155,6 +178,7 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 		    .devices = &m->devices,
 		    .console_path = m->console_path,
 		    .init_exec_fd = m->init_fd,
+		    .init_inside = copied_init ? "/" CHECKPOINT_INIT : NULL,
 		    .system_init =
 			m->spec->general.init && strcmp(m->spec->general.init, "system") == 0,
 		    .maintenance = m->o->maintenance,
@@ -175,8 +199,10 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 		_exit(1);
 	}
 	close(sp[1]);
-	int r = 0;
-	if (write(sp[0], "g", 1) != 1)
+	/* The network is put in place while the child waits for the go; a
+	 * maintenance start (-m) has none, as on AIX. */
+	int r = m->o->maintenance ? 0 : wpar_net_start(m->name, m->spec, pid, err);
+	if (r == 0 && write(sp[0], "g", 1) != 1)
 		r = wpar_error_errno(err, "cannot release the WPAR's init");
 	for (char buf[1024]; r == 0;) {
 		ssize_t n = recv(sp[0], buf, sizeof(buf) - 1, 0);
@@ -199,6 +225,33 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 	}
 	m->init_pid = pid;
 	return 0;
+}
+
+/* restartwpar: the WPAR's processes come back from a checkpoint as the
+ * monitor's children (instead of a boot), then its devices close as
+ * after a boot's mounts. */
+static int restore_instance(struct monitor *m, wpar_error_t *err)
+{
+	status_line(m, "msg", "Restoring workload partition processes.");
+	pid_t pid = 0;
+	if (wpar_ckpt_restore_tree(m->spec, m->plan, m->o->restore_dir, m->o->restore_log,
+				   m->o->restore_debug, m->console_slave, m->console_path, &pid,
+				   err) < 0)
+		return -1;
+	m->init_pid = pid;
+	return wpar_device_filter_close(&m->devices, wpar_cgroup_default_devices, err);
+}
+
+/* restartwpar -p: Paused until resumewpar or killwpar. */
+static int pause_restored(struct monitor *m, wpar_error_t *err)
+{
+	if (wpar_cgroup_freeze(m->cg, true, err) < 0)
+		return -1;
+	struct wpar_state_record rec;
+	if (wpar_state_read(m->name, &rec, err) < 0)
+		return -1;
+	rec.state = WPAR_PAUSED;
+	return wpar_state_write(m->name, &rec, err);
 }
 
 static int record_running(struct monitor *m, wpar_error_t *err)
@@ -406,7 +459,7 @@ static int setup(struct monitor *m, wpar_error_t *err)
 		return -1;
 	bool system = m->spec->general.init && strcmp(m->spec->general.init, "system") == 0;
 	if (!system) {
-		m->init_fd = open(m->o->init_path, O_PATH | O_CLOEXEC);
+		m->init_fd = open(m->o->init_path, O_RDONLY | O_CLOEXEC);
 		if (m->init_fd < 0)
 			return wpar_error_errno(err, "cannot open the WPAR init %s",
 						m->o->init_path);
@@ -452,7 +505,11 @@ int wpar_monitor_run(const struct wpar_monitor_opts *o)
 	snprintf(comm, sizeof(comm), "cor_%s", o->name);
 	prctl(PR_SET_NAME, comm);
 	wpar_error_t err = NULL;
-	if (setup(&m, &err) < 0 || start_instance(&m, &err) < 0 || record_running(&m, &err) < 0) {
+	bool restore = o->restore_dir != NULL;
+	if (setup(&m, &err) < 0 ||
+	    (restore ? restore_instance(&m, &err) : start_instance(&m, &err)) < 0 ||
+	    record_running(&m, &err) < 0 ||
+	    (restore && o->restore_paused && pause_restored(&m, &err) < 0)) {
 		status_line(&m, "err", err->msg);
 		wpar_error_release(&err);
 		if (m.init_pid > 0)

@@ -10,6 +10,11 @@ struct wpar_monitor_opts {
 	bool maintenance;      /* startwpar -m: no boot script */
 	int status_fd;         /* lines to startwpar: "msg <text>", "ok <pid>", "err <text>" */
 	const char *init_path; /* the project's init binary */
+	/* restartwpar: restore from a checkpoint instead of booting. */
+	const char *restore_dir;
+	const char *restore_log;
+	bool restore_debug;
+	bool restore_paused;
 };
 
 /* Runs the WPAR until it halts; returns the monitor's exit status. */

@@ -388,7 +388,8 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 		close(s->console_fd);
 	/* The mounts needed the host's loop devices; from here on only the
 	 * WPAR's own nodes open. */
-	if (s->devices && wpar_device_filter_close(s->devices, wpar_cgroup_default_devices, err) < 0)
+	if (s->devices &&
+	    wpar_device_filter_close(s->devices, wpar_cgroup_default_devices, err) < 0)
 		return -1;
 	if (wpar_confine_apply(s->spec, err) < 0)
 		return -1;
@@ -410,6 +411,12 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 		return wpar_error_errno(err, "cannot run the WPAR's /sbin/init");
 	}
 	char *argv[] = {"init", NULL};
+	if (s->init_inside) {
+		/* By its path in the WPAR, so that its mapping belongs to a
+		 * mount of the WPAR's (checkpoint/restart). */
+		execve(s->init_inside, argv, env);
+		return wpar_error_errno(err, "cannot run the WPAR init %s", s->init_inside);
+	}
 	syscall(SYS_execveat, s->init_exec_fd, "", argv, env, AT_EMPTY_PATH);
 	return wpar_error_errno(err, "cannot run the WPAR init");
 }

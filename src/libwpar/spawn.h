@@ -22,6 +22,7 @@ struct wpar_spawn {
 	int console_fd;           /* pty slave: init's stdio and /dev/console */
 	const char *console_path; /* its name on the host, /dev/pts/N */
 	int init_exec_fd;         /* the project's init (static binary), or -1 */
+	const char *init_inside;  /* or its copy's path inside the WPAR */
 	bool system_init;         /* exec the WPAR's own /sbin/init instead */
 	bool maintenance;         /* startwpar -m */
 	int sync_fd;              /* to the monitor; close-on-exec */

@@ -77,12 +77,24 @@ static pid_t spawn_monitor(const char *name, bool app, const struct wpar_start_o
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		char *argv[] = {
-		    argv0,        "--name",
-		    (char *)name, "--status-fd",
-		    "3",          "--init",
-		    init,         app ? "--app" : o->maintenance ? "--maintenance" : NULL,
-		    NULL};
+		char *argv[16] = {argv0, "--name", (char *)name, "--status-fd",
+				  "3",   "--init", init};
+		int n = 7;
+		if (app || o->maintenance)
+			argv[n++] = app ? "--app" : "--maintenance";
+		if (o->restore_dir) {
+			argv[n++] = "--restore";
+			argv[n++] = (char *)o->restore_dir;
+			if (o->restore_log) {
+				argv[n++] = "--restore-log";
+				argv[n++] = (char *)o->restore_log;
+			}
+			if (o->restore_debug)
+				argv[n++] = "--restore-debug";
+			if (o->restore_paused)
+				argv[n++] = "--paused";
+		}
+		argv[n] = NULL;
 		execv(monitor, argv);
 		_exit(127);
 	}
@@ -191,8 +203,10 @@ int wpar_start(const char *name, const struct wpar_start_opts *o, wpar_error_t *
 	say(o, "0513-059 The cor_%s Subsystem has been started. Subsystem PID is %d.", name,
 	    (int)monitor);
 	say(o, "Verifying workload partition startup.");
-	if (wpar_state_effective_locked(name, NULL) != WPAR_ACTIVE)
-		return wpar_error_input(err, "workload partition %s did not stay active", name);
+	enum wpar_state expected = o->restore_paused ? WPAR_PAUSED : WPAR_ACTIVE;
+	if (wpar_state_effective_locked(name, NULL) != expected)
+		return wpar_error_input(err, "workload partition %s did not stay %s", name,
+					wpar_state_word(expected));
 	if (o->verbose)
 		say(o, "Return Status = SUCCESS.");
 	return 0;

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Checkpoint and restart of a WPAR against plain CRIU on the same work:
+#   bench/checkpoint.sh [runs] [sizes in MB, default "64 256 1024"]
+#
+# The work is one process holding SIZE MB of dirtied memory.  WPAR side: a
+# checkpointable system WPAR running it: `chkptwpar` (the WPAR goes on),
+# then, after a stopwpar -F that is not timed, `restartwpar`.  Plain side:
+# the same process on the host in a session of its own: `criu dump
+# --leave-running`, then after a kill `criu restore -d`.  Prints the
+# medians (ms), the image sizes (MB) and the ratios WPAR / plain.
+# Runs as root from the repository; everything lives in a temporary tree.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+RUNS=${1:-3}
+SIZES=${2:-64 256 1024}
+[ "$(id -u)" = 0 ] || { echo "bench/checkpoint.sh: run as root" >&2; exit 1; }
+bench_build "$top"
+W=${WPAR_BENCH_BIN:-$top/build/src/cmd}
+T=$(mktemp -d /tmp/wpar-bench-ck.XXXXXX)
+bench_wpar_env "$T"
+export PATH=$W:$PATH
+plain_pid=""
+cleanup() {
+	[ -z "$plain_pid" ] || kill -9 "$plain_pid" 2>/dev/null || true
+	"$W/stopwpar" -F bck >/dev/null 2>&1 || true
+	pkill -9 -f "wpar-bench-hold" 2>/dev/null || true
+	bench_cgroup_cleanup
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# The holder: dirties SIZE MB page by page, says "ready", sleeps.
+holder() { # size_mb
+	echo "import time; b = bytearray($1 << 20)
+for i in range(0, len(b), 4096): b[i] = 1
+print('ready', flush=True); time.sleep(1e6)  # wpar-bench-hold"
+}
+
+wait_ready() { # file
+	local i
+	for i in $(seq 600); do
+		grep -q ready "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "bench: the holder did not start ($1)" >&2
+	exit 1
+}
+
+mkwpar -n bck -c >/dev/null
+printf '%-8s %10s %10s %10s %10s %10s %10s %8s %8s\n' size_MB ckpt_wpar ckpt_criu \
+	rst_wpar rst_criu img_wpar img_criu ck_x rst_x
+for size in $SIZES; do
+	unset 'samples[cw]' 'samples[cc]' 'samples[rw]' 'samples[rc]'
+	img_w=0 img_c=0
+	for _ in $(seq "$RUNS"); do
+		# --- WPAR
+		startwpar bck >/dev/null
+		holder "$size" >"$T/wpars/bck/tmp/hold.py"
+		rm -f "$T/wpars/bck/tmp/hold.out"
+		clogin bck sh -c 'nohup setsid python3 /tmp/hold.py >/tmp/hold.out 2>&1 </dev/null &'
+		wait_ready "$T/wpars/bck/tmp/hold.out"
+		rm -rf "$T/sw"
+		timeit cw chkptwpar -d "$T/sw" bck
+		img_w=$(du -sm "$T/sw" | cut -f1)
+		stopwpar -F bck >/dev/null
+		timeit rw restartwpar -d "$T/sw" bck
+		stopwpar -F bck >/dev/null
+		# --- plain CRIU
+		holder "$size" >"$T/hold.py"
+		rm -f "$T/hold.out"
+		setsid python3 "$T/hold.py" >"$T/hold.out" 2>&1 </dev/null &
+		plain_pid=$!
+		wait_ready "$T/hold.out"
+		rm -rf "$T/sc" && mkdir "$T/sc"
+		timeit cc criu dump -t "$plain_pid" -D "$T/sc" --network-lock nftables --leave-running
+		img_c=$(du -sm "$T/sc" | cut -f1)
+		kill -9 "$plain_pid"
+		wait "$plain_pid" 2>/dev/null || true
+		timeit rc criu restore -d -D "$T/sc" --network-lock nftables
+		kill -9 "$plain_pid" 2>/dev/null || true
+		wait "$plain_pid" 2>/dev/null || true
+		plain_pid=""
+	done
+	cw=$(median_ms cw) cc=$(median_ms cc) rw=$(median_ms rw) rc=$(median_ms rc)
+	printf '%-8s %10s %10s %10s %10s %10s %10s %8s %8s\n' "$size" "$cw" "$cc" "$rw" "$rc" \
+		"$img_w" "$img_c" "$(ratio "$cw" "$cc")" "$(ratio "$rw" "$rc")"
+done

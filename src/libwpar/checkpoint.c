@@ -1,0 +1,661 @@
+/* Checkpoint and restart of system WPARs with CRIU (checkpoint.h).
+ *
+ * CRIU is driven through libcriu, which runs the criu binary in its
+ * service mode and talks to it over a socket (the RPC interface).  What
+ * CRIU must be told about a WPAR:
+ *   - its init is the root of the tree, and every process of the WPAR is
+ *     below it (processes of clogin sessions are not: AIX does not
+ *     checkpoint them either, and a checkpoint waits until they end);
+ *   - the mounts whose source is the host's (the shared /usr and /opt,
+ *     namefs mounts, the host's dpkg lists) are external: named by a key
+ *     at the dump, bound from the host's path again at the restore;
+ *   - /dev/console and the init's standard descriptors are the monitor's
+ *     pty: an external tty, handed to the restore as an inherited
+ *     descriptor of the new monitor's pty;
+ *   - the cgroup is frozen by the project before the dump (state F), so
+ *     CRIU is pointed at the frozen group and leaves it as it found it;
+ *   - the network is locked with nftables (this host has no iptables). */
+#include "checkpoint.h"
+
+#include <criu.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "lifecycle.h"
+#include "runtime.h"
+#include "state.h"
+#include "store.h"
+#include "util.h"
+
+#define META_FILE     "wpar.ckpt"
+#define META_MAGIC    "wpar-checkpoint 1"
+#define CONSOLE_KEY   "console"
+#define DPKG_KEY      "dpkginfo"
+#define DUMP_LOG      "dump.log"
+#define DUMP_ATTEMPTS 3
+#define RESTORE_LOG   "restore.log"
+#define CRIU_VERBOSE  4
+#define CRIU_ERRORS   2
+
+static int fail(int *code, int value, wpar_error_t *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(int *code, int value, wpar_error_t *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	*code = value;
+	wpar_error_input(err, "%s", msg ? msg : fmt);
+	free(msg);
+	return -1;
+}
+
+/* The last error lines of a CRIU log, for a message an administrator can
+ * act on (the whole log stays in the state directory). */
+static char *criu_errors(const char *log)
+{
+	cleanup_free char *text = NULL;
+	if (read_file(log, &text, NULL, NULL) < 0)
+		return xasprintf("no CRIU log at %s", log);
+	struct strbuf sb = {0};
+	int n = 0;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		/* Noise on every host without iptables or a raised limit. */
+		if (strstr(l, "Error") == NULL || strstr(l, "RLIMIT_NOFILE") ||
+		    strstr(l, "tables-") || strstr(l, "execvp(") || strstr(l, "exited, status="))
+			continue;
+		const char *what = strstr(l, "): ");
+		strbuf_printf(&sb, "%s%s", n++ ? "; " : "", what ? what + 3 : l);
+	}
+	if (n == 0)
+		strbuf_printf(&sb, "see %s", log);
+	else
+		strbuf_printf(&sb, " (log: %s)", log);
+	return strbuf_steal(&sb);
+}
+
+/* ---- what CRIU must be told -------------------------------------------- */
+
+struct ckpt_mount {
+	char *key;       /* the name both sides use */
+	char *directory; /* inside the WPAR */
+	char *source;    /* on the host, at the restore */
+};
+
+struct ckpt_meta {
+	char *name;
+	char *tty; /* "rdev:dev" of the console pty at the dump */
+	struct ckpt_mount *m;
+	size_t n;
+	long long created;
+};
+
+static void meta_release(struct ckpt_meta *meta)
+{
+	free(meta->name);
+	free(meta->tty);
+	for (size_t i = 0; i < meta->n; i++) {
+		free(meta->m[i].key);
+		free(meta->m[i].directory);
+		free(meta->m[i].source);
+	}
+	free(meta->m);
+	memset(meta, 0, sizeof(*meta));
+}
+
+static void meta_add(struct ckpt_meta *meta, const char *key, const char *dir, const char *source)
+{
+	meta->m = xrealloc(meta->m, (meta->n + 1) * sizeof(*meta->m));
+	meta->m[meta->n++] =
+	    (struct ckpt_mount){xstrdup(key), xstrdup(dir), source ? xstrdup(source) : NULL};
+}
+
+/* The host's mounts of a WPAR: what its plan binds from the host, and the
+ * host's dpkg lists of a shared WPAR.  An image or NFS mount cannot be
+ * carried yet (CRIU would look for the same loop device or server). */
+static int host_mounts(const struct wpar_fs_plan *plan, pid_t init, struct ckpt_meta *meta,
+		       int *code, wpar_error_t *err)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct wpar_fs *fs = &plan->fs[i];
+		if (fs->kind == WPAR_FS_IMAGE || fs->kind == WPAR_FS_NFS)
+			return fail(code, WPAR_CKPT_ECANNOT, err,
+				    "file system %s (%s) cannot be checkpointed: only directories, "
+				    "namefs and tmpfs file systems can be carried so far",
+				    fs->directory, fs->kind == WPAR_FS_NFS ? "nfs" : fs->source);
+		if (fs->kind != WPAR_FS_BIND)
+			continue;
+		char key[32];
+		snprintf(key, sizeof(key), "m%zu", i);
+		meta_add(meta, key, fs->directory, fs->source);
+	}
+	/* Shared WPARs see the host's dpkg lists (spawn.c); there when the
+	 * init's mount table says so. */
+	cleanup_free char *mi = xasprintf("/proc/%d/mountinfo", (int)init);
+	cleanup_free char *text = NULL;
+	bool planned = wpar_fs_plan_find(plan, WPAR_DPKG_INFO) != NULL;
+	if (!planned && read_file(mi, &text, NULL, NULL) == 0 &&
+	    strstr(text, " " WPAR_DPKG_INFO " "))
+		meta_add(meta, DPKG_KEY, WPAR_DPKG_INFO, WPAR_DPKG_INFO);
+	return 0;
+}
+
+int wpar_ckpt_check_plan(const struct wpar_spec *spec, const struct wpar_fs_plan *plan,
+			 wpar_error_t *err)
+{
+	if (!wpar_spec_flag(spec->general.checkpointable) || wpar_spec_type(spec) != WPAR_SYSTEM)
+		return 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct wpar_fs *fs = &plan->fs[i];
+		if (fs->kind == WPAR_FS_IMAGE || fs->kind == WPAR_FS_NFS)
+			return wpar_error_input(
+			    err,
+			    "a checkpointable workload partition cannot have file "
+			    "system %s on %s yet: only directories, namefs and "
+			    "tmpfs file systems can be checkpointed",
+			    fs->directory, fs->kind == WPAR_FS_NFS ? "NFS" : "an image or device");
+	}
+	return 0;
+}
+
+static int meta_write(const char *dir, const struct ckpt_meta *meta, wpar_error_t *err)
+{
+	struct strbuf sb = {0};
+	strbuf_printf(&sb, "%s\nname=%s\ncreated=%lld\ntty=%s\n", META_MAGIC, meta->name,
+		      meta->created, meta->tty);
+	for (size_t i = 0; i < meta->n; i++)
+		strbuf_printf(&sb, "mount=%s %s\n", meta->m[i].key, meta->m[i].directory);
+	cleanup_free char *path = xasprintf("%s/%s", dir, META_FILE);
+	int r = write_file_atomic(path, sb.buf, sb.len, 0600, err);
+	strbuf_release(&sb);
+	return r;
+}
+
+static int meta_read(const char *dir, struct ckpt_meta *meta, int *code, wpar_error_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/%s", dir, META_FILE);
+	cleanup_free char *text = NULL;
+	memset(meta, 0, sizeof(*meta));
+	if (read_file(path, &text, NULL, NULL) < 0)
+		return fail(code, WPAR_CKPT_EPATH, err,
+			    "%s holds no checkpoint of a workload partition (no %s)", dir,
+			    META_FILE);
+	char *save = NULL;
+	char *l = strtok_r(text, "\n", &save);
+	if (l == NULL || strcmp(l, META_MAGIC) != 0)
+		return fail(code, WPAR_CKPT_ECORRUPT, err,
+			    "%s: not a checkpoint this version reads", path);
+	while ((l = strtok_r(NULL, "\n", &save))) {
+		char *eq = strchr(l, '=');
+		if (eq == NULL)
+			continue;
+		*eq++ = '\0';
+		if (strcmp(l, "name") == 0)
+			meta->name = xstrdup(eq);
+		else if (strcmp(l, "tty") == 0)
+			meta->tty = xstrdup(eq);
+		else if (strcmp(l, "created") == 0)
+			meta->created = atoll(eq);
+		else if (strcmp(l, "mount") == 0 && strchr(eq, ' ')) {
+			char *sp = strchr(eq, ' ');
+			*sp++ = '\0';
+			meta_add(meta, eq, sp, NULL);
+		}
+	}
+	if (meta->name == NULL || meta->tty == NULL) {
+		meta_release(meta);
+		return fail(code, WPAR_CKPT_ECORRUPT, err, "%s is incomplete", path);
+	}
+	return 0;
+}
+
+static int new_opts(criu_opts **opts, int images, const char *log, bool debug, wpar_error_t *err)
+{
+	if (criu_local_init_opts(opts) < 0)
+		return wpar_error_make(err, ENOMEM, "cannot set up CRIU's options");
+	criu_local_set_images_dir_fd(*opts, images);
+	criu_local_set_log_level(*opts, debug ? CRIU_VERBOSE : CRIU_ERRORS);
+	criu_local_set_log_file(*opts, log);
+	criu_local_set_tcp_established(*opts, true);
+	criu_local_set_file_locks(*opts, true);
+	/* CRIU's default network lock needs iptables. */
+	criu_local_set_network_lock(*opts, CRIU_NETWORK_LOCK_NFTABLES);
+	/* The restore finds the WPAR's groups made already, with its limits. */
+	criu_local_set_manage_cgroups(*opts, true);
+	criu_local_set_manage_cgroups_mode(*opts, CRIU_CG_MODE_SOFT);
+	return 0;
+}
+
+/* ---- chkptwpar ----------------------------------------------------------- */
+
+static int check_dir(const char *dir, int *code, wpar_error_t *err)
+{
+	if (dir == NULL || dir[0] != '/')
+		return fail(code, WPAR_CKPT_EPATH, err,
+			    "the state directory %s is not an absolute path", dir ? dir : "(none)");
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return fail(code, WPAR_CKPT_EPATH, err, "%s is not a directory", dir);
+		if (!dir_is_empty(dir))
+			return fail(code, WPAR_CKPT_ENOTEMPTY, err,
+				    "the state directory %s is not empty", dir);
+		if (access(dir, W_OK) < 0)
+			return fail(code, WPAR_CKPT_EACCESS, err, "cannot write to %s: %s", dir,
+				    strerror(errno));
+		return 0;
+	}
+	wpar_error_t e = NULL;
+	if (mkdir_p(dir, 0700, &e) < 0) {
+		fail(code, WPAR_CKPT_EACCESS, err, "cannot create the state directory: %s", e->msg);
+		wpar_error_release(&e);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every process of the WPAR must be below its init; clogin sessions are
+ * not (their parent is outside), and are refused as AIX refuses them. */
+static int check_tree(struct wpar_cgroup *cg, pid_t init, int *code, wpar_error_t *err)
+{
+	pid_t *pids = NULL;
+	size_t n = 0;
+	if (wpar_cgroup_pids(cg, &pids, &n, err) < 0) {
+		*code = WPAR_CKPT_EINTERNAL;
+		return -1;
+	}
+	struct strbuf out = {0};
+	for (size_t i = 0; i < n; i++) {
+		pid_t p = pids[i];
+		for (int depth = 0; p > 1 && p != init && depth < 4096; depth++) {
+			cleanup_free char *stat = NULL;
+			cleanup_free char *path = xasprintf("/proc/%d/stat", (int)p);
+			if (read_file(path, &stat, NULL, NULL) < 0)
+				break;
+			const char *rp = strrchr(stat, ')');
+			int ppid = 0;
+			if (rp == NULL || sscanf(rp + 2, "%*c %d", &ppid) != 1)
+				break;
+			p = ppid;
+		}
+		if (p != init && pids[i] != init)
+			strbuf_printf(&out, "%s%d", out.len ? ", " : "", (int)pids[i]);
+	}
+	free(pids);
+	cleanup_free char *list = strbuf_steal(&out);
+	if (list[0])
+		return fail(code, WPAR_CKPT_EAGAIN, err,
+			    "processes of clogin sessions cannot be checkpointed (%s); end the "
+			    "sessions and try again",
+			    list);
+	return 0;
+}
+
+static int set_state(const char *name, enum wpar_state s, wpar_error_t *err)
+{
+	struct wpar_state_record rec;
+	if (wpar_state_read(name, &rec, err) < 0)
+		return -1;
+	rec.state = s;
+	return wpar_state_write(name, &rec, err);
+}
+
+static bool log_says(const char *log, const char *what)
+{
+	cleanup_free char *text = NULL;
+	return read_file(log, &text, NULL, NULL) == 0 && strstr(text, what) != NULL;
+}
+
+/* What a failed dump wrote (the directory was empty before). */
+static void empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	for (struct dirent *e; (e = readdir(d));)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static int dump(const char *name, const struct wpar_ckpt_opts *o, pid_t init,
+		struct wpar_cgroup *cg, const struct ckpt_meta *meta, int *code, wpar_error_t *err)
+{
+	cleanup_close int images = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (images < 0)
+		return fail(code, WPAR_CKPT_EPATH, err, "cannot open %s: %s", o->dir,
+			    strerror(errno));
+	cleanup_free char *freezer = NULL;
+	if (wpar_cgroup_path(cg, "freezer", &freezer, err) < 0) {
+		*code = WPAR_CKPT_EINTERNAL;
+		return -1;
+	}
+	criu_opts *opts = NULL;
+	if (new_opts(&opts, images, DUMP_LOG, o->debug, err) < 0) {
+		*code = WPAR_CKPT_EINTERNAL;
+		return -1;
+	}
+	criu_local_set_pid(opts, init);
+	/* CRIU freezes the group and thaws it after the dump; with -k it
+	 * kills the processes while they are still frozen, so that nothing
+	 * runs after the state that was saved. */
+	criu_local_set_leave_running(opts, o->after != WPAR_CKPT_KILL);
+	criu_local_set_freeze_cgroup(opts, freezer);
+	char ext[600];
+	for (size_t i = 0; i < meta->n; i++) {
+		snprintf(ext, sizeof(ext), "mnt[%s]:%s", meta->m[i].directory, meta->m[i].key);
+		criu_local_add_external(opts, ext);
+	}
+	criu_local_add_external(opts, "mnt[/dev/console]:" CONSOLE_KEY);
+	snprintf(ext, sizeof(ext), "tty[%s]", meta->tty);
+	criu_local_add_external(opts, ext);
+	cleanup_free char *log = xasprintf("%s/%s", o->dir, DUMP_LOG);
+	int r = -1;
+	/* A process caught in the middle of a vfork, or in a system call that
+	 * a freeze cannot interrupt, cannot be seized at that moment: thawed
+	 * for a moment, it usually can (AIX: exit 6, "retry"). */
+	for (int attempt = 1; r < 0 && attempt <= DUMP_ATTEMPTS; attempt++) {
+		if (attempt > 1) {
+			empty_dir(o->dir);
+			wpar_cgroup_freeze(cg, false, NULL);
+			sleep_ms(50 * attempt);
+		}
+		r = criu_local_dump(opts);
+		if (r < 0 && !log_says(log, "Unseizable"))
+			break;
+	}
+	criu_local_free_opts(opts);
+	if (r < 0) {
+		bool transient = log_says(log, "Unseizable");
+		cleanup_free char *why = criu_errors(log);
+		return fail(code, transient ? WPAR_CKPT_EAGAIN : WPAR_CKPT_ECANNOT, err,
+			    "CRIU could not checkpoint %s: %s", name, why);
+	}
+	return 0;
+}
+
+int wpar_checkpoint(const char *name, const struct wpar_ckpt_opts *o, int *code, wpar_error_t *err)
+{
+	*code = WPAR_CKPT_EINTERNAL;
+	if (geteuid() != 0)
+		return fail(code, WPAR_CKPT_EROOT, err,
+			    "only root can checkpoint a workload partition");
+	if (!wpar_store_exists(name))
+		return fail(code, WPAR_CKPT_EUNKNOWN, err, "workload partition %s does not exist",
+			    name);
+	cleanup_spec struct wpar_spec *spec = NULL;
+	if (wpar_store_load(name, &spec, err) < 0)
+		return -1;
+	if (wpar_spec_type(spec) != WPAR_SYSTEM)
+		return fail(code, WPAR_CKPT_ECANNOT, err,
+			    "%s is an application workload partition: only system workload "
+			    "partitions can be checkpointed so far",
+			    name);
+	if (!wpar_spec_flag(spec->general.checkpointable))
+		return fail(code, WPAR_CKPT_ENOTCKPT, err,
+			    "workload partition %s is not checkpointable (chwpar -c, while it is "
+			    "Defined)",
+			    name);
+	cleanup_lock struct wpar_lock *lock = NULL;
+	wpar_error_t busy = NULL;
+	if (wpar_lock_acquire(name, WPAR_LOCK_NOWAIT, &lock, &busy) < 0) {
+		wpar_error_release(&busy);
+		return fail(code, WPAR_CKPT_EBUSY, err, "workload partition %s is busy", name);
+	}
+	enum wpar_state st = wpar_state_effective_locked(name, NULL);
+	if (st != WPAR_ACTIVE)
+		return fail(code, WPAR_CKPT_EUNKNOWN, err,
+			    "workload partition %s is not active (%s)", name, wpar_state_word(st));
+	if (check_dir(o->dir, code, err) < 0)
+		return -1;
+	struct wpar_runtime_info info;
+	if (wpar_runtime_read(name, &info, err) < 0)
+		return -1;
+	cleanup_fs_plan struct wpar_fs_plan *plan = NULL;
+	if (wpar_fs_plan_build_flags(spec, WPAR_FS_PLAN_LENIENT, &plan, err) < 0)
+		return -1;
+	struct ckpt_meta meta = {.name = xstrdup(name), .created = (long long)time(NULL)};
+	struct wpar_cgroup *cg = NULL;
+	int r = -1;
+	struct stat tty;
+	cleanup_free char *fd0 = xasprintf("/proc/%d/fd/0", (int)info.init_pid);
+	if (stat(fd0, &tty) < 0) {
+		wpar_error_errno(err, "cannot find the console of %s", name);
+		goto out;
+	}
+	meta.tty =
+	    xasprintf("%llx:%llx", (unsigned long long)tty.st_rdev, (unsigned long long)tty.st_dev);
+	if (host_mounts(plan, info.init_pid, &meta, code, err) < 0 ||
+	    wpar_cgroup_open(name, &cg, err) < 0 || check_tree(cg, info.init_pid, code, err) < 0)
+		goto out;
+	/* CRIU freezes the group itself: a group frozen beforehand makes
+	 * it wait (up to its 10 s) for processes it cannot seize there. */
+	progress_line(o->progress, "Freezing workload partition %s.", name);
+	if (set_state(name, WPAR_FROZEN, err) < 0)
+		goto out;
+	progress_line(o->progress, "Checkpointing workload partition %s to %s.", name, o->dir);
+	if (dump(name, o, info.init_pid, cg, &meta, code, err) < 0 ||
+	    meta_write(o->dir, &meta, err) < 0) {
+		/* It goes on as it was. */
+		wpar_cgroup_freeze(cg, false, NULL);
+		set_state(name, WPAR_ACTIVE, NULL);
+		goto out;
+	}
+	if (o->log) {
+		cleanup_free char *from = xasprintf("%s/%s", o->dir, DUMP_LOG);
+		cleanup_free char *text = NULL;
+		size_t len = 0;
+		if (read_file(from, &text, &len, NULL) == 0)
+			write_file_atomic(o->log, text, len, 0600, NULL);
+	}
+	r = 0;
+	if (o->after == WPAR_CKPT_PAUSE) {
+		/* Frozen again at once (CRIU thawed it when it was done). */
+		r = wpar_cgroup_freeze(cg, true, err) < 0 ? -1 : set_state(name, WPAR_PAUSED, err);
+		if (r < 0)
+			set_state(name, WPAR_ACTIVE, NULL);
+		else
+			progress_line(o->progress, "Workload partition %s is paused.", name);
+	} else if (o->after == WPAR_CKPT_CONTINUE) {
+		r = wpar_cgroup_freeze(cg, false, err) < 0 ? -1 : set_state(name, WPAR_ACTIVE, err);
+	} else {
+		/* CRIU killed the processes; the monitor sees its init end and
+		 * takes the WPAR down as after any end. */
+		wpar_lock_release(lock);
+		lock = NULL;
+		for (int i = 0; i < 500 && wpar_state_effective(name, NULL) != WPAR_DEFINED; i++)
+			sleep_ms(10);
+		if (wpar_state_effective(name, NULL) != WPAR_DEFINED) {
+			struct wpar_stop_opts so = {.timeout = 0, .force = true, .progress = NULL};
+			r = wpar_stop(name, &so, err);
+		}
+	}
+out:
+	if (r == 0)
+		*code = WPAR_CKPT_OK;
+	/* "Retry" means the same command again: the directory as it was (the
+	 * message kept CRIU's reasons); other failures keep CRIU's log. */
+	if (r < 0 && *code == WPAR_CKPT_EAGAIN)
+		empty_dir(o->dir);
+	wpar_cgroup_free(cg);
+	meta_release(&meta);
+	return r;
+}
+
+/* ---- restartwpar ----------------------------------------------------------- */
+
+int wpar_restart(const char *name, const struct wpar_restart_opts *o, int *code, wpar_error_t *err)
+{
+	*code = WPAR_CKPT_EINTERNAL;
+	if (geteuid() != 0)
+		return fail(code, WPAR_CKPT_EROOT, err,
+			    "only root can restart a workload partition");
+	if (!wpar_store_exists(name))
+		return fail(code, WPAR_CKPT_EUNKNOWN, err, "workload partition %s does not exist",
+			    name);
+	cleanup_spec struct wpar_spec *spec = NULL;
+	if (wpar_store_load(name, &spec, err) < 0)
+		return -1;
+	if (!wpar_spec_flag(spec->general.checkpointable))
+		return fail(code, WPAR_CKPT_ENOTCKPT, err,
+			    "workload partition %s is not checkpointable", name);
+	if (o->dir == NULL || o->dir[0] != '/')
+		return fail(code, WPAR_CKPT_EPATH, err,
+			    "the state directory %s is not an absolute path",
+			    o->dir ? o->dir : "(none)");
+	struct ckpt_meta meta;
+	if (meta_read(o->dir, &meta, code, err) < 0)
+		return -1;
+	int r = 0;
+	if (strcmp(meta.name, name) != 0)
+		r = fail(code, WPAR_CKPT_EUNKNOWN, err,
+			 "%s holds a checkpoint of workload partition %s, not of %s", o->dir,
+			 meta.name, name);
+	meta_release(&meta);
+	if (r < 0)
+		return -1;
+	enum wpar_state st = wpar_state_effective(name, NULL);
+	if (st != WPAR_DEFINED)
+		return fail(code, WPAR_CKPT_EBUSY, err,
+			    "workload partition %s is %s; it must be Defined to be restarted", name,
+			    wpar_state_word(st));
+	struct wpar_start_opts so = {.progress = o->progress,
+				     .restore_dir = o->dir,
+				     .restore_log = o->log,
+				     .restore_debug = o->debug,
+				     .restore_paused = o->paused};
+	if (wpar_start(name, &so, err) < 0)
+		return -1;
+	*code = WPAR_CKPT_OK;
+	return 0;
+}
+
+int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_plan *plan,
+			   const char *dir, const char *log, bool debug, int console_fd,
+			   const char *console_path, pid_t *init_pid, wpar_error_t *err)
+{
+	int code;
+	struct ckpt_meta meta;
+	if (meta_read(dir, &meta, &code, err) < 0)
+		return -1;
+	cleanup_close int images = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	criu_opts *opts = NULL;
+	int r = -1;
+	if (images < 0) {
+		wpar_error_errno(err, "cannot open %s", dir);
+		goto out;
+	}
+	if (new_opts(&opts, images, RESTORE_LOG, debug, err) < 0)
+		goto out;
+	criu_local_set_root(opts, spec->general.directory);
+	char ext[600];
+	for (size_t i = 0; i < meta.n; i++) {
+		const char *source = strcmp(meta.m[i].key, DPKG_KEY) == 0 ? WPAR_DPKG_INFO : NULL;
+		const struct wpar_fs *fs = wpar_fs_plan_find(plan, meta.m[i].directory);
+		if (source == NULL && fs && fs->kind == WPAR_FS_BIND)
+			source = fs->source;
+		if (source == NULL) {
+			wpar_error_input(
+			    err,
+			    "the checkpoint in %s has the host's file system %s, which "
+			    "workload partition %s no longer has",
+			    dir, meta.m[i].directory, spec->general.name);
+			goto out;
+		}
+		snprintf(ext, sizeof(ext), "mnt[%s]:%s", meta.m[i].key, source);
+		criu_local_add_external(opts, ext);
+	}
+	snprintf(ext, sizeof(ext), "mnt[%s]:%s", CONSOLE_KEY, console_path);
+	criu_local_add_external(opts, ext);
+	/* The new console replaces the old one: CRIU hands this descriptor
+	 * to the processes that had the old one. */
+	int flags = fcntl(console_fd, F_GETFD);
+	fcntl(console_fd, F_SETFD, flags & ~FD_CLOEXEC);
+	snprintf(ext, sizeof(ext), "tty[%s]", meta.tty);
+	criu_local_add_inherit_fd(opts, console_fd, ext);
+	int pid = criu_local_restore_child(opts);
+	fcntl(console_fd, F_SETFD, flags);
+	if (pid <= 0) {
+		cleanup_free char *path = xasprintf("%s/%s", dir, RESTORE_LOG);
+		cleanup_free char *why = criu_errors(path);
+		wpar_error_input(err, "CRIU could not restart %s: %s", spec->general.name, why);
+		goto out;
+	}
+	*init_pid = pid;
+	r = 0;
+out:
+	if (log) {
+		cleanup_free char *from = xasprintf("%s/%s", dir, RESTORE_LOG);
+		cleanup_free char *text = NULL;
+		size_t len = 0;
+		if (read_file(from, &text, &len, NULL) == 0)
+			write_file_atomic(log, text, len, 0600, NULL);
+	}
+	if (opts)
+		criu_local_free_opts(opts);
+	meta_release(&meta);
+	return r;
+}
+
+/* ---- resumewpar, killwpar ------------------------------------------------- */
+
+int wpar_resume(const char *name, int *code, wpar_error_t *err)
+{
+	*code = WPAR_CKPT_EINTERNAL;
+	if (!wpar_store_exists(name))
+		return fail(code, WPAR_CKPT_EUNKNOWN, err, "workload partition %s does not exist",
+			    name);
+	cleanup_lock struct wpar_lock *lock = NULL;
+	if (wpar_lock_acquire(name, WPAR_LOCK_WAIT, &lock, err) < 0)
+		return -1;
+	enum wpar_state st = wpar_state_effective_locked(name, NULL);
+	if (st != WPAR_FROZEN && st != WPAR_PAUSED)
+		return fail(code, WPAR_CKPT_EBUSY, err,
+			    "workload partition %s is neither paused nor frozen (%s)", name,
+			    wpar_state_word(st));
+	struct wpar_cgroup *cg = NULL;
+	if (wpar_cgroup_open(name, &cg, err) < 0)
+		return -1;
+	int r = wpar_cgroup_freeze(cg, false, err);
+	wpar_cgroup_free(cg);
+	if (r < 0 || set_state(name, WPAR_ACTIVE, err) < 0)
+		return -1;
+	*code = WPAR_CKPT_OK;
+	return 0;
+}
+
+int wpar_kill_paused(const char *name, int *code, wpar_error_t *err)
+{
+	*code = WPAR_CKPT_EINTERNAL;
+	if (!wpar_store_exists(name))
+		return fail(code, WPAR_CKPT_EUNKNOWN, err, "workload partition %s does not exist",
+			    name);
+	enum wpar_state st = wpar_state_effective(name, NULL);
+	if (st != WPAR_PAUSED)
+		return fail(code, WPAR_CKPT_EBUSY, err, "workload partition %s is not paused (%s)",
+			    name, wpar_state_word(st));
+	struct wpar_stop_opts so = {.timeout = 0, .force = true};
+	if (wpar_stop(name, &so, err) < 0)
+		return -1;
+	*code = WPAR_CKPT_OK;
+	return 0;
+}

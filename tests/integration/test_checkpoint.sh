@@ -1,0 +1,223 @@
+# Checkpoint and restart of system WPARs with CRIU: chkptwpar, restartwpar,
+# resumewpar, killwpar, the Frozen and Paused states.
+
+# Starts a checkpointable WPAR $1 ($2...: more mkwpar flags) whose counter
+# process writes an increasing number to /tmp/counter every 0.1 s; the
+# process keeps the count in memory, so continuity after a restart shows
+# that its memory came back.
+ck_counter_wpar() {
+	local w=$1
+	shift
+	ok mkwpar -n "$w" -c "$@"
+	ok startwpar "$w"
+	# Started by the WPAR's init (a clogin session's processes are not
+	# checkpointed), through its boot script's directory of local jobs.
+	clogin "$w" sh -c 'nohup setsid sh -c "i=0; while :; do i=\$((i+1)); echo \$i >/tmp/counter.new; mv /tmp/counter.new /tmp/counter; sleep 0.1; done" </dev/null >/dev/null 2>&1 &' ||
+		fail "could not start the counter"
+	local i
+	for i in $(seq 50); do
+		[ -s "$WPAR_BASEDIR/$w/tmp/counter" ] && return 0
+		sleep 0.1
+	done
+	fail "the counter of $w does not count"
+}
+
+# chkptwpar, tried again on AIX's "retry" status (6): a process that did
+# not reach a freezing point in time, on a busy host.
+ck_chkpt() {
+	local i rc
+	for i in 1 2 3; do
+		rc=0
+		OUT=$(chkptwpar "$@" 2>&1) || rc=$?
+		[ "$rc" = 6 ] || break
+		echo "    chkptwpar $*: retry ($OUT)"
+		sleep 1
+	done
+	[ "$rc" = 0 ] || fail "expected success: chkptwpar $* -> $OUT"
+}
+
+ck_count() {
+	cat "$WPAR_BASEDIR/$1/tmp/counter"
+}
+
+# Waits until the counter of $1 reaches at least $2.
+ck_wait_count() {
+	local i
+	for i in $(seq 50); do
+		[ "$(ck_count "$1")" -ge "$2" ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "the counter of $1 stays at $(ck_count "$1"), expected $2 or more"
+}
+
+test_checkpoint_kill_and_restart() {
+	ck_counter_wpar ck1
+	ck_chkpt -k -d "$T/state" ck1
+	contains "$OUT" "Checkpointing workload partition ck1"
+	[ "$(lswpar -c -q -a state ck1)" = D ] || fail "chkptwpar -k left ck1 $(lswpar -c -q -a state ck1)"
+	[ -f "$T/state/wpar.ckpt" ] || fail "no checkpoint description"
+	local at_stop
+	at_stop=$(ck_count ck1)
+	ok restartwpar -d "$T/state" ck1
+	[ "$(lswpar -c -q -a state ck1)" = A ] || fail "restartwpar left ck1 $(lswpar -c -q -a state ck1)"
+	# The count goes on from the checkpoint (not from 0: a new boot would
+	# have no counter at all).
+	ck_wait_count ck1 $((at_stop + 3))
+	# A restored WPAR is like any other: sessions, an orderly stop.
+	ok clogin ck1 cat /tmp/counter
+	ok stopwpar ck1
+	[ "$(lswpar -c -q -a state ck1)" = D ] || fail "stopwpar after a restart"
+	assert_released ck1
+}
+
+test_checkpoint_continue() {
+	ck_counter_wpar ck2
+	ck_chkpt -d "$T/state" ck2
+	[ "$(lswpar -c -q -a state ck2)" = A ] || fail "ck2 is $(lswpar -c -q -a state ck2) after a checkpoint"
+	local n
+	n=$(ck_count ck2)
+	ck_wait_count ck2 $((n + 3))
+	ok stopwpar ck2
+}
+
+test_checkpoint_pause_resume_kill() {
+	ck_counter_wpar ck3
+	ck_chkpt -p -d "$T/state" ck3
+	[ "$(lswpar -c -q -a state ck3)" = P ] || fail "chkptwpar -p left ck3 $(lswpar -c -q -a state ck3)"
+	local n
+	n=$(ck_count ck3)
+	sleep 0.5
+	[ "$(ck_count ck3)" = "$n" ] || fail "a paused WPAR went on counting"
+	must_fail "does not exist" killwpar nosuch
+	ok resumewpar ck3
+	[ "$(lswpar -c -q -a state ck3)" = A ] || fail "resumewpar left ck3 $(lswpar -c -q -a state ck3)"
+	ck_wait_count ck3 $((n + 3))
+	# resumewpar and killwpar refuse an Active WPAR (AIX exit 17).
+	local rc=0
+	resumewpar ck3 >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 17 ] || fail "resumewpar on an active WPAR: status $rc"
+	rc=0
+	killwpar ck3 >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 17 ] || fail "killwpar on an active WPAR: status $rc"
+	# Paused again, then killed: Defined, and restartable with -p.
+	ck_chkpt -p -d "$T/state2" ck3
+	ok killwpar ck3
+	[ "$(lswpar -c -q -a state ck3)" = D ] || fail "killwpar left ck3 $(lswpar -c -q -a state ck3)"
+	ok restartwpar -p -d "$T/state2" ck3
+	[ "$(lswpar -c -q -a state ck3)" = P ] || fail "restartwpar -p left ck3 $(lswpar -c -q -a state ck3)"
+	n=$(ck_count ck3)
+	sleep 0.5
+	[ "$(ck_count ck3)" = "$n" ] || fail "restartwpar -p: it counts while Paused"
+	ok resumewpar ck3
+	ck_wait_count ck3 $((n + 3))
+	ok stopwpar ck3
+}
+
+# The WPAR's resource limits come from its definition at the restart.
+test_checkpoint_keeps_limits() {
+	ck_counter_wpar ck4 -R totalProcesses=321
+	ck_chkpt -k -d "$T/state" ck4
+	ok restartwpar -d "$T/state" ck4
+	local f
+	f=$(ls /sys/fs/cgroup/pids/"$WPAR_CGROUP_PARENT"/ck4/pids.max 2>/dev/null)
+	[ -n "$f" ] || return 0 # no v1 pids hierarchy
+	[ "$(cat "$f")" = 321 ] || fail "pids.max after the restart: $(cat "$f")"
+	ok stopwpar ck4
+}
+
+# The monitor died (and with it the WPAR): the checkpoint brings it back.
+test_checkpoint_restart_after_monitor_died() {
+	ck_counter_wpar ck5
+	ck_chkpt -d "$T/state" ck5
+	local n
+	n=$(ck_count ck5)
+	pkill -KILL -f "^cor_ck5 " || fail "no monitor"
+	wait_state ck5 B
+	ok stopwpar -F ck5
+	ok restartwpar -d "$T/state" ck5
+	ck_wait_count ck5 $((n + 3))
+	ok stopwpar ck5
+}
+
+test_checkpoint_bad_input() {
+	ok mkwpar -n ckb
+	must_fail "does not exist" chkptwpar -d "$T/s" nosuch
+	local rc=0
+	chkptwpar -d "$T/s" nosuch >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 16 ] || fail "unknown WPAR: status $rc"
+	rc=0
+	chkptwpar -d "$T/s" ckb >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 19 ] || fail "not checkpointable: status $rc"
+	must_fail "not checkpointable" chkptwpar -d "$T/s" ckb
+	must_fail "-d statedir is required" chkptwpar ckb
+	must_fail "-k and -p exclude each other" chkptwpar -k -p -d "$T/s" ckb
+	ok chwpar -c ckb
+	must_fail "not active" chkptwpar -d "$T/s" ckb
+	ok startwpar ckb
+	mkdir -p "$T/full" && touch "$T/full/x"
+	rc=0
+	chkptwpar -d "$T/full" ckb >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 23 ] || fail "non-empty state directory: status $rc"
+	rc=0
+	chkptwpar -d relative/dir ckb >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 21 ] || fail "relative state directory: status $rc"
+	[ "$(lswpar -c -q -a state ckb)" = A ] || fail "a refused checkpoint changed the state"
+	# A clogin session's processes are not the WPAR's to checkpoint.
+	clogin ckb sleep 30 &
+	local session=$!
+	sleep 0.5
+	rc=0
+	OUT=$(chkptwpar -d "$T/s2" ckb 2>&1) || rc=$?
+	kill "$session" 2>/dev/null
+	wait "$session" 2>/dev/null || true
+	[ "$rc" = 6 ] || fail "with a clogin session: status $rc ($OUT)"
+	contains "$OUT" "processes of clogin sessions cannot be checkpointed"
+	[ "$(lswpar -c -q -a state ckb)" = A ] || fail "a refused checkpoint left ckb $(lswpar -c -q -a state ckb)"
+	# Restarts: an active WPAR, another WPAR's checkpoint, no checkpoint,
+	# a damaged one.
+	ck_chkpt -d "$T/s3" ckb
+	rc=0
+	restartwpar -d "$T/s3" ckb >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 17 ] || fail "restart of an active WPAR: status $rc"
+	ok mkwpar -n ckc -c
+	must_fail "holds a checkpoint of workload partition ckb, not of ckc" restartwpar -d "$T/s3" ckc
+	must_fail "holds no checkpoint" restartwpar -d "$T/full" ckc
+	mkdir "$T/s4" && echo garbage >"$T/s4/wpar.ckpt"
+	rc=0
+	restartwpar -d "$T/s4" ckc >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 25 ] || fail "damaged checkpoint: status $rc"
+	[ "$(lswpar -c -q -a state ckc)" = D ] || fail "a refused restart changed ckc"
+	# CRIU's images damaged: a clear failure, nothing left running, the
+	# WPAR Defined and startable.
+	ck_chkpt -k -d "$T/s5" ckb
+	local img
+	for img in "$T"/s5/pages-*.img; do : >"$img"; done
+	rm -f "$T"/s5/core-*.img
+	must_fail "CRIU could not restart ckb" restartwpar -d "$T/s5" ckb
+	[ "$(lswpar -c -q -a state ckb)" = D ] || fail "a failed restart left ckb $(lswpar -c -q -a state ckb)"
+	assert_released ckb
+	ok startwpar ckb
+	ok stopwpar ckb
+}
+
+# What cannot be checkpointed yet is refused when the flag is set.
+test_checkpoint_flag_checks() {
+	must_fail "cannot have file system /var on an image or device" \
+		mkwpar -n ckf -c -M directory=/var vfs=jfs2 size=32M
+	[ ! -e "$WPAR_CONFDIR/ckf.cf" ] || fail "mkwpar -c left a definition"
+	ok mkwpar -n ckg -M directory=/var vfs=jfs2 size=32M
+	must_fail "cannot have file system /var" chwpar -c ckg
+	grep -q 'checkpointable = "yes"' "$WPAR_CONFDIR/ckg.cf" && fail "chwpar -c changed ckg"
+	ok mkwpar -n ckh -c
+	must_fail "cannot have file system /data" chwpar -M directory=/data vfs=jfs2 size=32M ckh
+	grep -q '/data' "$WPAR_CONFDIR/ckh.cf" && fail "the refused file system was added"
+	# An application WPAR is refused by chkptwpar itself, by name.
+	ok wparexec -c -1 -n cka -- sleep 30
+	ok startwpar cka
+	local rc=0
+	OUT=$(chkptwpar -d "$T/sa" cka 2>&1) || rc=$?
+	[ "$rc" = 7 ] || fail "application WPAR: status $rc ($OUT)"
+	contains "$OUT" "only system workload partitions can be checkpointed"
+	ok stopwpar -F cka
+	true
+}
