@@ -95,11 +95,20 @@ struct ckpt_mount {
 	char *source;    /* on the host, at the restore */
 };
 
+/* A veth of the WPAR's network (net_link.c): its name inside, its host
+ * end and the bridge that end is in; CRIU makes the pair again at the
+ * restart. */
+struct ckpt_veth {
+	char *inside, *outside, *bridge;
+};
+
 struct ckpt_meta {
 	char *name;
 	char *tty; /* "rdev:dev" of the console pty at the dump */
 	struct ckpt_mount *m;
 	size_t n;
+	struct ckpt_veth *v;
+	size_t nv;
 	long long created;
 };
 
@@ -113,7 +122,60 @@ static void meta_release(struct ckpt_meta *meta)
 		free(meta->m[i].source);
 	}
 	free(meta->m);
+	for (size_t i = 0; i < meta->nv; i++) {
+		free(meta->v[i].inside);
+		free(meta->v[i].outside);
+		free(meta->v[i].bridge);
+	}
+	free(meta->v);
 	memset(meta, 0, sizeof(*meta));
+}
+
+static void veth_add(struct ckpt_meta *meta, const char *inside, const char *outside,
+		     const char *bridge)
+{
+	meta->v = xrealloc(meta->v, (meta->nv + 1) * sizeof(*meta->v));
+	meta->v[meta->nv++] =
+	    (struct ckpt_veth){xstrdup(inside), xstrdup(outside), xstrdup(bridge)};
+}
+
+/* The host ends of the WPAR's links carry the alias "wpar <name> <inside
+ * name>" (net_link.c).  Only veths into a bridge can be carried: a
+ * macvlan or ipvlan hangs on a device CRIU does not make. */
+static int host_links(const char *name, struct ckpt_meta *meta, int *code, wpar_error_t *err)
+{
+	DIR *d = opendir("/sys/class/net");
+	if (d == NULL)
+		return 0;
+	cleanup_free char *prefix = xasprintf("wpar %s ", name);
+	int r = 0;
+	for (struct dirent *e; r == 0 && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		cleanup_free char *apath = xasprintf("/sys/class/net/%s/ifalias", e->d_name);
+		cleanup_free char *alias = NULL;
+		if (read_file(apath, &alias, NULL, NULL) < 0)
+			continue;
+		alias[strcspn(alias, "\n")] = '\0';
+		if (strncmp(alias, prefix, strlen(prefix)) != 0)
+			continue;
+		const char *inside = alias + strlen(prefix);
+		cleanup_free char *mpath = xasprintf("/sys/class/net/%s/master", e->d_name);
+		char master[4096];
+		ssize_t n = readlink(mpath, master, sizeof(master) - 1);
+		if (n <= 0) {
+			r = fail(code, WPAR_CKPT_ECANNOT, err,
+				 "the network link %s of %s is not in a bridge: only WPARs on a "
+				 "bridge can be checkpointed so far",
+				 inside, name);
+			break;
+		}
+		master[n] = '\0';
+		const char *slash = strrchr(master, '/');
+		veth_add(meta, inside, e->d_name, slash ? slash + 1 : master);
+	}
+	closedir(d);
+	return r;
 }
 
 static void meta_add(struct ckpt_meta *meta, const char *key, const char *dir, const char *source)
@@ -178,6 +240,9 @@ static int meta_write(const char *dir, const struct ckpt_meta *meta, wpar_error_
 		      meta->created, meta->tty);
 	for (size_t i = 0; i < meta->n; i++)
 		strbuf_printf(&sb, "mount=%s %s\n", meta->m[i].key, meta->m[i].directory);
+	for (size_t i = 0; i < meta->nv; i++)
+		strbuf_printf(&sb, "veth=%s %s %s\n", meta->v[i].inside, meta->v[i].outside,
+			      meta->v[i].bridge);
 	cleanup_free char *path = xasprintf("%s/%s", dir, META_FILE);
 	int r = write_file_atomic(path, sb.buf, sb.len, 0600, err);
 	strbuf_release(&sb);
@@ -209,7 +274,11 @@ static int meta_read(const char *dir, struct ckpt_meta *meta, int *code, wpar_er
 			meta->tty = xstrdup(eq);
 		else if (strcmp(l, "created") == 0)
 			meta->created = atoll(eq);
-		else if (strcmp(l, "mount") == 0 && strchr(eq, ' ')) {
+		else if (strcmp(l, "veth") == 0) {
+			char in[64], out[64], br[64];
+			if (sscanf(eq, "%63s %63s %63s", in, out, br) == 3)
+				veth_add(meta, in, out, br);
+		} else if (strcmp(l, "mount") == 0 && strchr(eq, ' ')) {
 			char *sp = strchr(eq, ' ');
 			*sp++ = '\0';
 			meta_add(meta, eq, sp, NULL);
@@ -445,7 +514,8 @@ int wpar_checkpoint(const char *name, const struct wpar_ckpt_opts *o, int *code,
 	meta.tty =
 	    xasprintf("%llx:%llx", (unsigned long long)tty.st_rdev, (unsigned long long)tty.st_dev);
 	if (host_mounts(plan, info.init_pid, &meta, code, err) < 0 ||
-	    wpar_cgroup_open(name, &cg, err) < 0 || check_tree(cg, info.init_pid, code, err) < 0)
+	    host_links(name, &meta, code, err) < 0 || wpar_cgroup_open(name, &cg, err) < 0 ||
+	    check_tree(cg, info.init_pid, code, err) < 0)
 		goto out;
 	/* CRIU freezes the group itself: a group frozen beforehand makes
 	 * it wait (up to its 10 s) for processes it cannot seize there. */
@@ -586,6 +656,13 @@ int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_pl
 	}
 	snprintf(ext, sizeof(ext), "mnt[%s]:%s", CONSOLE_KEY, console_path);
 	criu_local_add_external(opts, ext);
+	/* The WPAR's veths: CRIU makes each pair again, the host end in its
+	 * bridge. */
+	for (size_t i = 0; i < meta.nv; i++) {
+		snprintf(ext, sizeof(ext), "veth[%s]:%s@%s", meta.v[i].inside, meta.v[i].outside,
+			 meta.v[i].bridge);
+		criu_local_add_external(opts, ext);
+	}
 	/* The new console replaces the old one: CRIU hands this descriptor
 	 * to the processes that had the old one. */
 	int flags = fcntl(console_fd, F_GETFD);
@@ -601,6 +678,17 @@ int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_pl
 		goto out;
 	}
 	*init_pid = pid;
+	/* CRIU made the host ends without the alias that names their WPAR
+	 * (net_link.c): the next checkpoint and `ip link` need it. */
+	for (size_t i = 0; i < meta.nv; i++) {
+		cleanup_free char *alias =
+		    xasprintf("wpar %s %s", spec->general.name, meta.v[i].inside);
+		cleanup_free char *path = xasprintf("/sys/class/net/%s/ifalias", meta.v[i].outside);
+		cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, alias, strlen(alias)) < 0) {
+			/* only a name for people and the next checkpoint */
+		}
+	}
 	r = 0;
 out:
 	if (log) {

@@ -221,3 +221,52 @@ test_checkpoint_flag_checks() {
 	ok stopwpar -F cka
 	true
 }
+
+# A TCP connection from the host to a server in a WPAR on a bridge lives
+# through chkptwpar -k and restartwpar: the server's count goes on.
+test_checkpoint_tcp_connection_survives() {
+	local sub=$((200 + RANDOM % 50)) br
+	br=wck$(printf '%04x' $((RANDOM % 65536)))
+	trap 'cleanup; ip link del '"$br"' 2>/dev/null' EXIT
+	ip link add "$br" type bridge || fail "cannot create bridge $br"
+	ip addr add "10.$sub.0.1/24" dev "$br"
+	ip link set "$br" up
+	ok mkwpar -n ckt -c -N address="10.$sub.0.10"
+	ok startwpar ckt
+	cat >"$WPAR_BASEDIR/ckt/tmp/echo.py" <<-'PY'
+		import socket
+		s = socket.socket()
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		s.bind(("0.0.0.0", 7000)); s.listen(1)
+		print("listening", flush=True)
+		c, _ = s.accept()
+		n = 0
+		while True:
+		    d = c.recv(100)
+		    if not d:
+		        break
+		    n += 1
+		    c.sendall(b"%d:" % n + d)
+	PY
+	clogin ckt sh -c 'nohup setsid python3 /tmp/echo.py >/tmp/echo.out 2>&1 </dev/null &'
+	local i
+	for i in $(seq 50); do
+		grep -q listening "$WPAR_BASEDIR/ckt/tmp/echo.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	cat >"$T/client.py" <<-PY
+		import socket, subprocess, sys
+		c = socket.create_connection(("10.$sub.0.10", 7000), timeout=10)
+		c.sendall(b"a"); print("before", c.recv(100).decode())
+		for cmd in (["chkptwpar", "-k", "-d", "$T/state", "ckt"], ["restartwpar", "-d", "$T/state", "ckt"]):
+		    r = subprocess.run(cmd, capture_output=True, text=True)
+		    if r.returncode:
+		        print(cmd[0], "failed:", r.returncode, r.stdout, r.stderr); sys.exit(1)
+		c.sendall(b"b"); print("after", c.recv(100).decode())
+	PY
+	local out
+	out=$(/usr/bin/python3 "$T/client.py" 2>&1) || fail "the client: $out"
+	contains "$out" "before 1:a"
+	contains "$out" "after 2:b"
+	ok stopwpar ckt
+}
