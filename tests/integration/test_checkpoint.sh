@@ -270,3 +270,81 @@ test_checkpoint_tcp_connection_survives() {
 	contains "$out" "after 2:b"
 	ok stopwpar ckt
 }
+
+# A process tree with pipes and signals between its processes, a System V
+# shared memory segment, a file kept open and appended to, and an interval
+# timer: each goes on after chkptwpar -k and restartwpar.
+test_checkpoint_process_state_continues() {
+	ok mkwpar -n ckp -c
+	ok startwpar ckp
+	cat >"$WPAR_BASEDIR/ckp/tmp/state.py" <<-'PY'
+		import os, signal, subprocess, time
+		# System V shared memory (ipcmk).
+		shmid = subprocess.run(["ipcmk", "-M", "4096"], capture_output=True, text=True).stdout.split()[-1]
+		open("/tmp/shmid", "w").write(shmid)
+		ticks = 0
+		def tick(sig, frame):
+		    global ticks
+		    ticks += 1
+		signal.signal(signal.SIGALRM, tick)
+		got = 0
+		def usr1(sig, frame):
+		    global got
+		    got += 1
+		signal.signal(signal.SIGUSR1, usr1)
+		down_r, down_w = os.pipe()
+		up_r, up_w = os.pipe()
+		child = os.fork()
+		if child == 0:
+		    # The child answers each number from its parent with the
+		    # number of SIGUSR1 it has received so far.
+		    os.close(down_w); os.close(up_r)
+		    while True:
+		        d = os.read(down_r, 100)
+		        if not d:
+		            os._exit(0)
+		        os.write(up_w, b"%s %d\n" % (d.strip(), got))
+		os.close(down_r); os.close(up_w)
+		signal.setitimer(signal.ITIMER_REAL, 0.05, 0.05)
+		log = open("/tmp/appended", "a", buffering=1)
+		n = 0
+		while True:
+		    n += 1
+		    os.kill(child, signal.SIGUSR1)
+		    os.write(down_w, b"%d\n" % n)
+		    answer = os.read(up_r, 100).decode().split()
+		    log.write("%d %s %s %d\n" % (n, answer[0], answer[1], ticks))
+		    time.sleep(0.1)
+	PY
+	clogin ckp sh -c 'nohup setsid python3 /tmp/state.py >/tmp/state.out 2>&1 </dev/null &'
+	local f=$WPAR_BASEDIR/ckp/tmp/appended i
+	for i in $(seq 50); do
+		[ -f "$f" ] && [ "$(wc -l <"$f")" -ge 5 ] && break
+		sleep 0.1
+	done
+	local shmid
+	shmid=$(cat "$WPAR_BASEDIR/ckp/tmp/shmid")
+	ck_chkpt -k -d "$T/state" ckp
+	local before
+	before=$(wc -l <"$f")
+	ok restartwpar -d "$T/state" ckp
+	for i in $(seq 50); do
+		[ "$(wc -l <"$f")" -ge $((before + 5)) ] && break
+		sleep 0.1
+	done
+	[ "$(wc -l <"$f")" -ge $((before + 5)) ] || fail "the appending process did not go on: $(tail -3 "$f")"
+	# Line n: the child echoed n through the pipes (in step), the lines
+	# are numbered without a gap or a repeat (the open file's offset came
+	# back), the child's count of signals and the timer's count grew.
+	awk 'NR != $1 || $1 != $2 { print "bad line " NR ": " $0; exit 1 }' "$f" ||
+		fail "the pipes or the file offset did not continue: $(cat "$f")"
+	local s1 s2 t1 t2
+	s1=$(sed -n "${before}p" "$f" | awk '{ print $3 }')
+	s2=$(tail -1 "$f" | awk '{ print $3 }')
+	t1=$(sed -n "${before}p" "$f" | awk '{ print $4 }')
+	t2=$(tail -1 "$f" | awk '{ print $4 }')
+	[ "$s2" -gt "$s1" ] || fail "the child got no signals after the restart ($s1 -> $s2)"
+	[ "$t2" -gt "$t1" ] || fail "the interval timer stopped ($t1 -> $t2)"
+	ok clogin ckp ipcs -m -i "$shmid"
+	ok stopwpar ckp
+}
