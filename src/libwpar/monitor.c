@@ -380,8 +380,10 @@ static int finish(struct monitor *m, int status_code)
 		if (status_code != 0)
 			snprintf(rec.reason, sizeof(rec.reason),
 				 "last stop: init ended unexpectedly");
-		wpar_state_write(m->name, &rec, NULL);
+		/* The runtime record first: whoever sees Defined finds nothing
+		 * of the instance left. */
 		wpar_runtime_remove(m->name, NULL);
+		wpar_state_write(m->name, &rec, NULL);
 		client_line(m, "ok", "stopped");
 	}
 	run_user_script(m, "stop");
