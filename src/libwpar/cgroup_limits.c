@@ -208,11 +208,12 @@ static int resolve_rset(struct wpar_cgroup *cg, const char *name, char **cpus, c
 struct knob {
 	const char *controller; /* as wpar_cgroup_path() names it */
 	char *file;
-	char *value;   /* NULL: the value of `file` in the level above (v1 cpuset) */
-	char *why;     /* the control it enforces, for messages */
-	bool needed;   /* enforces a limit: a missing controller or file is an error */
-	bool optional; /* a file of newer kernels only: skipped when missing */
-	char *dir;     /* resolved: the group's directory, NULL to skip */
+	char *value;         /* NULL: the value of `file` in the level above (v1 cpuset) */
+	char *why;           /* the control it enforces, for messages */
+	bool needed;         /* enforces a limit: a missing controller or file is an error */
+	bool optional;       /* a file of newer kernels only: skipped when missing */
+	const char *missing; /* why the file may be missing, for the message */
+	char *dir;           /* resolved: the group's directory, NULL to skip */
 };
 
 struct plan {
@@ -225,7 +226,8 @@ static struct knob *add(struct plan *p, const char *controller, const char *file
 {
 	p->k = xrealloc(p->k, (p->n + 1) * sizeof(*p->k));
 	struct knob *k = &p->k[p->n++];
-	*k = (struct knob){controller, xstrdup(file), value, xstrdup(why), needed, false, NULL};
+	*k = (struct knob){controller, xstrdup(file), value, xstrdup(why),
+			   needed,     false,         NULL,  NULL};
 	return k;
 }
 
@@ -248,34 +250,106 @@ static char *bytes_value(bool v2, unsigned long long bytes, bool unlimited)
 	return xasprintf("%llu", bytes);
 }
 
+/* v1 memory.memsw.*: the kernel has them only with swap accounting. */
+static const char memsw_missing[] =
+    "the kernel does not account swap per cgroup (swap accounting is off: boot with "
+    "swapaccount=1, or use cgroup v2)";
+
 static void plan_memory(struct plan *p, bool v2, const struct wpar_limits *l,
 			const struct wpar_host_resources *host)
 {
 	struct wpar_pct_range m = {0, HUNDRED_PCT, HUNDRED_PCT};
-	if (l->active)
+	long long total = WPAR_UNLIMITED;
+	if (l->active) {
 		m = l->memory;
+		total = l->total_virt_mem;
+	}
 	cleanup_free char *min = pct_text(m.min), *soft = pct_text(m.soft),
 			  *hard = pct_text(m.hard);
 	cleanup_free char *why_min = xasprintf("memory minimum %s", min);
 	cleanup_free char *why_soft = xasprintf("memory soft maximum %s", soft);
 	cleanup_free char *why_hard = xasprintf("memory hard maximum %s", hard);
+	cleanup_free char *why_total = total == WPAR_UNLIMITED
+					   ? xstrdup("totalVirtMem unlimited")
+					   : xasprintf("totalVirtMem=%lldMB", total >> 20);
 	bool soft_set = m.soft < HUNDRED_PCT, hard_set = m.hard < HUNDRED_PCT;
+	bool total_set = total != WPAR_UNLIMITED;
+	unsigned long long hard_bytes = pct_bytes(host->memory, m.hard);
+	/* RAM plus swap cannot exceed totalVirtMem, so neither can RAM:
+	 * the RAM limit is the smaller of the two (v1 refuses a RAM limit
+	 * above memsw, and v2 needs it to split totalVirtMem). */
+	if (total_set && (!hard_set || (unsigned long long)total < hard_bytes)) {
+		hard_bytes = (unsigned long long)total;
+		hard_bytes -= hard_bytes % (unsigned long long)sysconf(_SC_PAGESIZE);
+		hard_set = true;
+		free(why_hard);
+		why_hard = xasprintf("memory hard maximum %s and %s", hard, why_total);
+	}
 	char *soft_v = bytes_value(v2, pct_bytes(host->memory, m.soft), !soft_set);
-	char *hard_v = bytes_value(v2, pct_bytes(host->memory, m.hard), !hard_set);
+	char *hard_v = bytes_value(v2, hard_bytes, !hard_set);
 	if (v2) {
 		/* Protection first, then the gentle limit (memory.high
-		 * reclaims without killing), then the one that may kill. */
+		 * reclaims without killing), then the one that may kill,
+		 * then the swap that totalVirtMem leaves beside it. */
 		add(p, "memory", "memory.low", xasprintf("%llu", pct_bytes(host->memory, m.min)),
 		    m.min > 0, why_min);
 		add(p, "memory", "memory.high", soft_v, soft_set, why_soft);
 		add(p, "memory", "memory.max", hard_v, hard_set, why_hard);
+		add(p, "memory", "memory.swap.max",
+		    bytes_value(v2, total_set ? (unsigned long long)total - hard_bytes : 0,
+				!total_set),
+		    total_set, why_total);
 	} else {
-		/* The hard limit first: it is the one the kernel may refuse
+		/* The kernel requires memsw >= limit_in_bytes at every
+		 * moment.  Both places for memsw are planned; once the
+		 * current RAM limit is known, order_memsw() keeps the one
+		 * that holds the rule: before the RAM limit when memsw does
+		 * not go below the current RAM limit (raising), after it
+		 * otherwise (lowering, when the new RAM limit is written
+		 * first). */
+		char *memsw = bytes_value(v2, (unsigned long long)total, !total_set);
+		add(p, "memory", "memory.memsw.limit_in_bytes", memsw, total_set, why_total)
+		    ->missing = memsw_missing;
+		/* The hard limit next: it is the one the kernel may refuse
 		 * (EBUSY, usage that cannot be reclaimed), and then nothing
-		 * of the memory controls has changed. */
+		 * of the memory controls has changed (memsw, if written
+		 * already, did not go below the RAM limit that stays). */
 		add(p, "memory", "memory.limit_in_bytes", hard_v, hard_set, why_hard);
+		add(p, "memory", "memory.memsw.limit_in_bytes", xstrdup(memsw), total_set,
+		    why_total)
+		    ->missing = memsw_missing;
 		add(p, "memory", "memory.soft_limit_in_bytes", soft_v, soft_set, why_soft);
 	}
+}
+
+/* A v1 byte value as a number: -1 (unlimited) is the largest. */
+static unsigned long long v1_bytes(const char *value)
+{
+	if (value[0] == '-')
+		return ~0ULL;
+	return strtoull(value, NULL, 10);
+}
+
+/* Keeps one of the two memsw knobs that plan_memory() planned on v1: see
+ * there.  Runs after resolve(), when the group's directory is known. */
+static void order_memsw(struct plan *p)
+{
+	struct knob *first = NULL, *second = NULL;
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->k[i].file, "memory.memsw.limit_in_bytes") == 0)
+			*(first ? &second : &first) = &p->k[i];
+	if (!second)
+		return;
+	bool raise = true;
+	if (first->dir) {
+		cleanup_free char *path = xasprintf("%s/memory.limit_in_bytes", first->dir);
+		cleanup_free char *now = NULL;
+		if (read_file(path, &now, NULL, NULL) == 0)
+			raise = v1_bytes(first->value) >= v1_bytes(now);
+	}
+	struct knob *drop = raise ? second : first;
+	free(drop->dir);
+	drop->dir = NULL;
 }
 
 static void plan_cpu(struct plan *p, bool v2, const struct wpar_limits *l,
@@ -403,6 +477,10 @@ static int resolve(struct wpar_cgroup *cg, struct plan *p, wpar_error_t *err)
 			}
 		}
 		if (!path_exists(path)) {
+			if (k->needed && !k->optional && k->missing)
+				return wpar_error_make(err, ENOENT,
+						       "%s cannot be enforced: %s (no %s)", k->why,
+						       k->missing, path);
 			if (k->needed && !k->optional)
 				return wpar_error_make(err, ENOENT, "%s cannot be enforced: %s",
 						       k->why, path);
@@ -425,11 +503,13 @@ static int resolve(struct wpar_cgroup *cg, struct plan *p, wpar_error_t *err)
 /* Why the kernel may have refused a value, for the message. */
 static char *refusal_hint(const struct knob *k, int e)
 {
-	if (e == EBUSY &&
-	    (strcmp(k->file, "memory.limit_in_bytes") == 0 || strcmp(k->file, "memory.max") == 0)) {
+	bool memsw = strcmp(k->file, "memory.memsw.limit_in_bytes") == 0;
+	if (e == EBUSY && (memsw || strcmp(k->file, "memory.limit_in_bytes") == 0 ||
+			   strcmp(k->file, "memory.max") == 0)) {
 		cleanup_free char *usage = NULL;
-		const char *used = k->file[strlen("memory.")] == 'm' ? "memory.current" /* v2 */
-								     : "memory.usage_in_bytes";
+		const char *used = memsw ? "memory.memsw.usage_in_bytes"
+				   : k->file[strlen("memory.")] == 'm' ? "memory.current" /* v2 */
+								       : "memory.usage_in_bytes";
 		cleanup_free char *path = xasprintf("%s/%s", k->dir, used);
 		if (read_file(path, &usage, NULL, NULL) == 0) {
 			usage[strcspn(usage, "\n")] = '\0';
@@ -481,6 +561,7 @@ int wpar_cgroup_apply_limits(struct wpar_cgroup *cg, const struct wpar_limits *l
 	if (plan_hugetlb(&p, v2, l, err) < 0 || plan_cpuset(cg, &p, v2, l, err) < 0 ||
 	    resolve(cg, &p, err) < 0)
 		goto out;
+	order_memsw(&p);
 	const char *memory_dir = NULL;
 	for (size_t i = 0; i < p.n; i++) {
 		if (p.k[i].dir == NULL)

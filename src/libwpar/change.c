@@ -13,6 +13,7 @@
 #include "net.h"
 #include "paths.h"
 #include "rootfs.h"
+#include "rset.h"
 #include "state.h"
 #include "steps.h"
 #include "store.h"
@@ -325,7 +326,13 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 	struct pending p = {0};
 	int r = -1;
 	bool moved_root = false;
-	pid_t net_pid = 0; /* a running WPAR's network was changed */
+	pid_t net_pid = 0;     /* a running WPAR's network was changed */
+	bool res_live = false; /* a running WPAR's limits were changed */
+	pid_t res_pid = 0;
+	/* Held from the check of the sum of minimums until the definition
+	 * that counts in it is saved (resources_apply.c). */
+	struct wpar_lock *minimums_lock = NULL;
+	struct wpar_lock *rsets_lock = NULL;
 	if (c->hostname &&
 	    wpar_spec_set(spec, WPAR_ST_GENERAL, 0, "hostname", c->hostname, err) < 0)
 		goto out;
@@ -369,7 +376,11 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 		if (rename_wpar(spec, name, c->new_name, &moved_root, err) < 0)
 			goto out;
 	}
-	/* Everything is checked before the host changes. */
+	/* Everything is checked before the host changes.  A resource set
+	 * named stays in the registry until the definition is saved. */
+	if (resources_edited(c) && spec->resources.rset && spec->resources.rset[0] &&
+	    wpar_rset_registry_lock(false, &rsets_lock, err) < 0)
+		goto out;
 	if (wpar_spec_validate(spec, err) < 0 || wpar_net_check(spec, err) < 0)
 		goto out;
 	if (c->checkpointable == 1 ||
@@ -396,12 +407,16 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 	if (state == WPAR_ACTIVE && resources_edited(c)) {
 		struct wpar_runtime_info info = {0};
 		wpar_runtime_read(name, &info, NULL);
+		if (wpar_minimums_lock(&minimums_lock, err) < 0)
+			goto out;
 		if (wpar_resources_change_live(spec, info.init_pid, err) < 0) {
 			wpar_error_t undo = NULL;
 			wpar_resources_change_live(orig, info.init_pid, &undo);
 			wpar_error_release(&undo);
 			goto out;
 		}
+		res_live = true;
+		res_pid = info.init_pid;
 	}
 	struct wpar_fs_plan *plan = NULL;
 	if (wpar_fs_plan_build(spec, &plan, err) < 0)
@@ -458,6 +473,14 @@ out:
 		wpar_net_change_live(name, spec, orig, net_pid, &undo);
 		wpar_error_release(&undo);
 	}
+	if (r < 0 && res_live) {
+		/* The definition was not saved: the limits it has again. */
+		wpar_error_t undo = NULL;
+		wpar_resources_change_live(orig, res_pid, &undo);
+		wpar_error_release(&undo);
+	}
+	wpar_lock_release(minimums_lock);
+	wpar_lock_release(rsets_lock);
 	pending_release(&p);
 	return r;
 }

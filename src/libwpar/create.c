@@ -13,6 +13,7 @@
 #include "name.h"
 #include "paths.h"
 #include "rootfs.h"
+#include "rset.h"
 #include "state.h"
 #include "steps.h"
 #include "store.h"
@@ -321,10 +322,14 @@ static void progress(const struct creation *c, const char *fmt, ...)
 
 static int claim(struct creation *c, struct wpar_lock **lock, wpar_error_t *err)
 {
-	struct wpar_lock *registry = NULL;
+	struct wpar_lock *registry = NULL, *rsets = NULL;
 	if (wpar_registry_lock(&registry, err) < 0)
 		return -1;
 	int r = -1;
+	/* The rset= checked below stays defined until the spec is saved. */
+	if (c->spec->resources.rset && c->spec->resources.rset[0] &&
+	    wpar_rset_registry_lock(false, &rsets, err) < 0)
+		goto out;
 	/* Checked again under the registry lock: two mkwpar of one name or
 	 * one directory cannot both pass. */
 	if (wpar_create_check(c->spec, c->o, false, err) < 0)
@@ -338,6 +343,7 @@ static int claim(struct creation *c, struct wpar_lock **lock, wpar_error_t *err)
 		goto out;
 	r = 0;
 out:
+	wpar_lock_release(rsets);
 	wpar_lock_release(registry);
 	return r;
 }

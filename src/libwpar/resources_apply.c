@@ -8,15 +8,72 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "state.h"
 #include "store.h"
 #include "util.h"
 
-/* The limits of every other running WPAR, for the sum of minimums. */
+/* The sum of minimums is a rule over every running WPAR, so its check and
+ * the commit that makes the WPAR count must not interleave with another
+ * start's or chwpar's: both run under the host lock "minimums".  A start
+ * commits by taking a claim (a shared flock on locks/<name>.minimums)
+ * before it drops that lock; the claim lasts as long as the process that
+ * starts and then owns the WPAR (the monitor, wparexec), so a WPAR that
+ * is still booting counts as running, and one whose start failed stops
+ * counting when that process ends, without any file to clean up.  The
+ * lock is thus held for the check only, not across the boot. */
+#define MINIMUMS_LOCK "minimums"
+
+static char *claim_path(const char *name)
+{
+	return xasprintf("%s/locks/%s.minimums", wpar_paths()->rundir, name);
+}
+
+/* True when some process holds `name`'s claim: its start is under way
+ * or it runs.  The caller holds the minimums lock. */
+static bool claimed(const char *name)
+{
+	cleanup_free char *path = claim_path(name);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return false; /* released by close */
+	return errno == EWOULDBLOCK;
+}
+
+/* The claim of this process on `name`: kept open (close-on-exec) until
+ * the process ends. */
+static int take_claim(const char *name, wpar_error_t *err)
+{
+	static int claim_fd = -1;
+	if (claim_fd >= 0)
+		return 0;
+	cleanup_free char *path = claim_path(name);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return wpar_error_errno(err, "cannot open %s", path);
+	if (flock(fd, LOCK_SH) < 0) {
+		int e = errno;
+		close(fd);
+		return wpar_error_make(err, e, "cannot lock %s", path);
+	}
+	claim_fd = fd;
+	return 0;
+}
+
+int wpar_minimums_lock(struct wpar_lock **out, wpar_error_t *err)
+{
+	return wpar_host_lock(MINIMUMS_LOCK, WPAR_LOCK_WAIT, out, err);
+}
+
+/* The limits of every other running (or starting: claimed) WPAR, for the
+ * sum of minimums. */
 static int running_others(const char *name, struct wpar_limits **out, size_t *n, wpar_error_t *err)
 {
 	*out = NULL;
@@ -29,7 +86,7 @@ static int running_others(const char *name, struct wpar_limits **out, size_t *n,
 	size_t k = 0;
 	for (size_t i = 0; i < count; i++) {
 		if (strcmp(names[i], name) == 0 ||
-		    wpar_state_effective(names[i], NULL) != WPAR_ACTIVE)
+		    (wpar_state_effective(names[i], NULL) != WPAR_ACTIVE && !claimed(names[i])))
 			continue;
 		struct wpar_spec *spec = NULL;
 		wpar_error_t ignored = NULL;
@@ -76,11 +133,16 @@ int wpar_resources_start(const struct wpar_spec *spec, struct wpar_cgroup *cg,
 		return 0;
 	if (wpar_host_resources(host, err) < 0)
 		return -1;
-	if (wpar_limits_from_spec(spec, out, err) < 0 ||
-	    check_minimums(spec->general.name, out, err) < 0 ||
-	    wpar_cgroup_apply_limits(cg, out, host, err) < 0)
+	if (wpar_limits_from_spec(spec, out, err) < 0)
 		return -1;
-	return 0;
+	if (out->active && (out->cpu.min > 0 || out->memory.min > 0)) {
+		cleanup_lock struct wpar_lock *lock = NULL;
+		if (wpar_minimums_lock(&lock, err) < 0 ||
+		    check_minimums(spec->general.name, out, err) < 0 ||
+		    take_claim(spec->general.name, err) < 0)
+			return -1;
+	}
+	return wpar_cgroup_apply_limits(cg, out, host, err);
 }
 
 static void write_sysctl(const char *path, long long value)

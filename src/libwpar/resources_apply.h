@@ -26,4 +26,11 @@ int wpar_limits_apply_inside(const struct wpar_limits *l, const struct wpar_host
  * the cgroup, the processes' limits and the IPC namespace of `init_pid`. */
 int wpar_resources_change_live(const struct wpar_spec *spec, pid_t init_pid, wpar_error_t *err);
 
+/* The host-wide lock over the sum of the minimums of the running WPARs
+ * (see resources_apply.c).  wpar_resources_start() takes it itself;
+ * chwpar -R on a running WPAR holds it from wpar_resources_change_live()
+ * until the new definition is saved. */
+struct wpar_lock;
+int wpar_minimums_lock(struct wpar_lock **out, wpar_error_t *err);
+
 #endif

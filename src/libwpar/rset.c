@@ -435,7 +435,7 @@ int wpar_rset_create(const char *name, const char *cpus, const char *mems, wpar_
 		return -1;
 
 	cleanup_lock struct wpar_lock *lock = NULL;
-	if (wpar_registry_lock(&lock, err) < 0)
+	if (wpar_rset_registry_lock(true, &lock, err) < 0)
 		return -1;
 	cleanup_free char *path = rset_path(name);
 	if (path_exists(path)) {
@@ -502,6 +502,14 @@ int wpar_rset_list(const char *ns, char ***names, size_t *n, wpar_error_t *err)
 	return 0;
 }
 
+/* mkrset and rmrset hold it exclusively; mkwpar and chwpar hold it shared
+ * from the check that their rset= exists until their definition is saved,
+ * so rmrset's look for users cannot fall between the two. */
+int wpar_rset_registry_lock(bool exclusive, struct wpar_lock **out, wpar_error_t *err)
+{
+	return wpar_host_lock("rsets", exclusive ? WPAR_LOCK_WAIT : WPAR_LOCK_SHARED, out, err);
+}
+
 int wpar_rset_users(const char *name, char ***wpars, size_t *n, wpar_error_t *err)
 {
 	*wpars = NULL;
@@ -533,7 +541,7 @@ int wpar_rset_remove(const char *name, wpar_error_t *err)
 		    "and cannot be removed",
 		    name);
 	cleanup_lock struct wpar_lock *lock = NULL;
-	if (wpar_registry_lock(&lock, err) < 0)
+	if (wpar_rset_registry_lock(true, &lock, err) < 0)
 		return -1;
 	if (!wpar_rset_exists(name))
 		return not_found(name, err);

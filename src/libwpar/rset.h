@@ -83,6 +83,10 @@ int wpar_rset_list(const char *ns, char ***names, size_t *n, wpar_error_t *err);
  * resource controls), sorted.  Definitions that cannot be read are
  * skipped. */
 int wpar_rset_users(const char *name, char ***wpars, size_t *n, wpar_error_t *err);
+/* The lock of the registry: exclusive for mkrset and rmrset, shared for a
+ * definition's rset= check and save (mkwpar, chwpar). */
+struct wpar_lock;
+int wpar_rset_registry_lock(bool exclusive, struct wpar_lock **out, wpar_error_t *err);
 
 /* Removes a resource set; ENOENT when it is not defined, EBUSY (naming
  * them) while WPAR definitions use it; sys/sys0 is refused. */

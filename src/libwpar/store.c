@@ -206,7 +206,8 @@ static int lock_path(const char *path, int flags, struct wpar_lock **out, wpar_e
 		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
 			return wpar_error_errno(err, "cannot open lock file %s", path);
-		int op = LOCK_EX | ((flags & WPAR_LOCK_NOWAIT) ? LOCK_NB : 0);
+		int op = ((flags & WPAR_LOCK_SHARED) ? LOCK_SH : LOCK_EX) |
+			 ((flags & WPAR_LOCK_NOWAIT) ? LOCK_NB : 0);
 		while (flock(fd, op) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -241,6 +242,12 @@ int wpar_registry_lock(struct wpar_lock **out, wpar_error_t *err)
 {
 	cleanup_free char *path = xasprintf("%s/locks/.registry.lock", wpar_paths()->rundir);
 	return lock_path(path, WPAR_LOCK_WAIT, out, err);
+}
+
+int wpar_host_lock(const char *what, int flags, struct wpar_lock **out, wpar_error_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/locks/.%s.lock", wpar_paths()->rundir, what);
+	return lock_path(path, flags, out, err);
 }
 
 void wpar_lock_release(struct wpar_lock *lock)

@@ -40,7 +40,7 @@ char *wpar_store_find_directory(const char *dir, const char *except, wpar_error_
 /* Per-WPAR lock (flock on a file in the run directory: released by the
  * kernel when the holder dies, so a crash never leaves a stale lock). */
 struct wpar_lock;
-enum { WPAR_LOCK_WAIT = 0, WPAR_LOCK_NOWAIT = 1 };
+enum { WPAR_LOCK_WAIT = 0, WPAR_LOCK_NOWAIT = 1, WPAR_LOCK_SHARED = 2 };
 int wpar_lock_acquire(const char *name, int flags, struct wpar_lock **out, wpar_error_t *err);
 void wpar_lock_release(struct wpar_lock *lock);
 /* The descriptor that holds the lock: a child that must not keep the
@@ -63,5 +63,10 @@ bool wpar_lock_is_held(const char *name);
  * claimed (mkwpar, chwpar -n), so that two creations cannot take the same
  * name or root directory. */
 int wpar_registry_lock(struct wpar_lock **out, wpar_error_t *err);
+/* A host-wide lock named `what` (rundir/locks/.<what>.lock) over one
+ * rule that spans WPARs ("minimums", "rsets"): held only around that
+ * rule's check and commit.  `flags`: WPAR_LOCK_SHARED for readers of
+ * the rule (several may hold it), else exclusive. */
+int wpar_host_lock(const char *what, int flags, struct wpar_lock **out, wpar_error_t *err);
 
 #endif

@@ -100,6 +100,59 @@ test_resources_live_change() {
 	wait "$bg" || true
 }
 
+# totalVirtMem: RAM plus swap of the whole WPAR (memory.memsw.* on v1).
+# An allocation of four times the limit ends in the WPAR's OOM kill; the
+# same allocation without the limit works, so the host was not short.
+test_resources_total_virt_mem() {
+	[ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] || return 0 # no swap accounting
+	local rc=0 alloc="b = bytearray(256 * 1024 * 1024); print('survived')"
+	wparexec -n tvm1 -R totalVirtMem=64M -- python3 -c "$alloc" >"$T/tvm.out" 2>&1 || rc=$?
+	[ "$rc" = 137 ] || fail "256 MB under totalVirtMem=64M: status $rc ($(cat "$T/tvm.out"))"
+	ok wparexec -n tvm2 -- python3 -c "$alloc"
+	contains "$OUT" survived
+
+	# A live change, and the reset by chwpar -K -R (memsw lifted first).
+	wparexec -n tvm3 -- sleep 30 >/dev/null 2>&1 &
+	local bg=$! g
+	rs_wait_active tvm3
+	g=$(rs_group memory tvm3)
+	ok chwpar -R totalVirtMem=128M tvm3
+	[ "$(cat "$g/memory.memsw.limit_in_bytes")" = 134217728 ] || fail "memsw not 128M"
+	[ "$(cat "$g/memory.limit_in_bytes")" = 134217728 ] || fail "RAM limit not 128M"
+	ok chwpar -R totalVirtMem=96M tvm3
+	[ "$(cat "$g/memory.memsw.limit_in_bytes")" = 100663296 ] || fail "memsw not lowered to 96M"
+	ok chwpar -R totalVirtMem=1G tvm3
+	[ "$(cat "$g/memory.memsw.limit_in_bytes")" = 1073741824 ] || fail "memsw not raised to 1G"
+	ok chwpar -K -R tvm3
+	[ "$(cat "$g/memory.memsw.limit_in_bytes")" = "$(cat /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes)" ] ||
+		fail "chwpar -K -R did not lift memsw"
+	stopwpar -F tvm3 >/dev/null 2>&1
+	wait "$bg" || true
+}
+
+# The minimums of the running WPARs add up to at most 100%, also when
+# they start at the same moment: five starts of 30% each, of which at most
+# three may run together; the others are refused with AIX's message.
+test_resources_minimums_concurrent() {
+	local i pids=() started=0 refused=0
+	for i in 1 2 3 4 5; do
+		wparexec -n cmin$i -R CPU=30%-100%,100% -- sleep 4 >"$T/cmin$i.out" 2>&1 &
+		pids+=($!)
+	done
+	for i in 1 2 3 4 5; do
+		if wait "${pids[$((i - 1))]}"; then
+			started=$((started + 1))
+		else
+			grep -q "0960-527.*their sum must not exceed 100%" "$T/cmin$i.out" ||
+				fail "cmin$i failed otherwise: $(cat "$T/cmin$i.out")"
+			refused=$((refused + 1))
+		fi
+	done
+	[ "$started" -le 3 ] || fail "$started WPARs of 30% minimum ran together"
+	[ "$started" -ge 1 ] || fail "no WPAR started"
+	[ "$refused" -ge 2 ] || fail "only $refused starts refused"
+}
+
 # The limits of a system WPAR are in force at every start.
 test_resources_survive_restart() {
 	ok mkwpar -n sys1 -R totalProcesses=64 totalThreads=128 CPU=0%-50%,50%

@@ -177,3 +177,34 @@ test_rset_in_use() {
 	fi
 	[ ! -e "$WPAR_CONFDIR/rsets" ] || fail "registry directory left"
 }
+
+# rmrset against a definition that is taking the set: a chwpar or mkwpar
+# holds the registry lock shared from its rset= check until its definition
+# is saved, and rmrset waits for it before it looks for users.  The test
+# plays such a writer with flock(1) on the same lock, so the order is
+# fixed: rmrset must still wait after 1 s, a real chwpar -R rset= gets
+# through meanwhile (shared), and once the hold ends rmrset finds the new
+# user and refuses.
+test_rset_remove_waits_for_writers() {
+	ok mkrset -c 0 test/race
+	ok mkwpar -n rr1
+	mkdir -p "$WPAR_RUNDIR/locks"
+	local lock=$WPAR_RUNDIR/locks/.rsets.lock
+	exec {hold}>"$lock"
+	flock -s "$hold" || fail "cannot hold $lock"
+	# rmrset must not inherit the held descriptor: it would wait on itself.
+	rmrset test/race >"$T/rmrset.out" 2>&1 {hold}>&- &
+	local rm=$!
+	sleep 1
+	kill -0 "$rm" 2>/dev/null || fail "rmrset did not wait for the writer: $(cat "$T/rmrset.out")"
+	ok timeout 10 chwpar -R rset=test/race rr1 {hold}>&-
+	exec {hold}>&-
+	local rc=0
+	wait "$rm" || rc=$?
+	[ "$rc" != 0 ] || fail "rmrset removed a set that rr1 now uses"
+	grep -q "used by workload partition rr1" "$T/rmrset.out" || fail "rmrset: $(cat "$T/rmrset.out")"
+	[ -e "$WPAR_CONFDIR/rsets/test/race" ] || fail "the set is gone"
+	ok chwpar -K -R rset= rr1
+	ok rmrset test/race
+	ok rmwpar rr1
+}

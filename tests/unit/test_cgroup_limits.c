@@ -212,6 +212,7 @@ static void fake_kernel_group(const char *dir, const char *controllers)
 		cgfx_put(dir, "memory.low", "0\n");
 		cgfx_put(dir, "memory.high", "max\n");
 		cgfx_put(dir, "memory.max", "max\n");
+		cgfx_put(dir, "memory.swap.max", "max\n");
 	}
 	if (strstr(controllers, "pids"))
 		cgfx_put(dir, "pids.max", "max\n");
@@ -415,6 +416,46 @@ static void test_fake_missing_controller(void **state UNUSED)
 	wpar_cgroup_free(cg);
 }
 
+/* totalVirtMem on v2: RAM is the smaller of the hard maximum and
+ * totalVirtMem, swap the rest of totalVirtMem; unlimited resets both. */
+static void test_fake_total_virt_mem(void **state UNUSED)
+{
+	cleanup_free char *dir = NULL;
+	struct wpar_cgroup *cg = fake_group(ALL_V2, &dir);
+	wpar_error_t err = NULL;
+	struct wpar_limits l;
+	no_limits(&l);
+	l.total_virt_mem = 64LL << 20; /* no hard maximum: all of it RAM */
+	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
+	expect_file(dir, "memory.max", "67108864");
+	expect_file(dir, "memory.swap.max", "0");
+	l.memory.hard = 50; /* 0.5% of 8 GiB = 42949632: 22 MB left for swap */
+	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
+	expect_file(dir, "memory.max", "42946560");
+	expect_file(dir, "memory.swap.max", "24162304");
+	l.total_virt_mem = 8192LL << 20; /* above the hard maximum */
+	l.memory.hard = 5000;
+	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
+	expect_file(dir, "memory.max", "4294967296");
+	expect_file(dir, "memory.swap.max", "4294967296");
+	l.active = false;
+	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
+	expect_file(dir, "memory.max", "max");
+	expect_file(dir, "memory.swap.max", "max");
+	/* A kernel without swap control: refused, nothing written. */
+	cleanup_free char *swapfile = xasprintf("%s/memory.swap.max", dir);
+	unlink(swapfile);
+	l.active = true;
+	assert_int_equal(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err), -1);
+	assert_non_null(strstr(err->msg, "totalVirtMem=8192MB cannot be enforced"));
+	wpar_error_release(&err);
+	expect_file(dir, "memory.max", "max");
+	l.total_virt_mem = WPAR_UNLIMITED; /* and without totalVirtMem: skipped */
+	OK(wpar_cgroup_apply_limits(cg, &l, &fake_host, &err));
+	expect_file(dir, "memory.max", "4294967296");
+	wpar_cgroup_free(cg);
+}
+
 /* A resource set: an unknown one, or one outside the cpuset of the level
  * above, refuses the limits as a whole; a defined one is written. */
 static void test_fake_rset(void **state UNUSED)
@@ -614,6 +655,57 @@ static void test_real_apply(void **state UNUSED)
 	wpar_cgroup_free(cg);
 }
 
+/* totalVirtMem on v1: memsw >= limit_in_bytes at every moment, so the
+ * kernel refuses (EINVAL) a wrong order.  Raising, lowering and the reset
+ * by active = no must all pass, and leave the values read back. */
+static void test_real_total_virt_mem(void **state UNUSED)
+{
+	require_real_v1();
+	wpar_error_t err = NULL;
+	struct wpar_cgroup *cg = NULL;
+	struct wpar_host_resources host;
+	OK(wpar_host_resources(&host, &err));
+	OK(wpar_cgroup_create("w1", &cg, &err));
+	cleanup_free char *mem = real("memory", "w1");
+	if (!exists(mem, "memory.memsw.limit_in_bytes")) {
+		struct wpar_limits l;
+		no_limits(&l);
+		l.total_virt_mem = 64LL << 20;
+		assert_int_equal(wpar_cgroup_apply_limits(cg, &l, &host, &err), -1);
+		assert_non_null(strstr(err->msg, "totalVirtMem=64MB cannot be enforced"));
+		assert_non_null(strstr(err->msg, "swap"));
+		wpar_error_release(&err);
+		OK(wpar_cgroup_destroy(cg, &err));
+		wpar_cgroup_free(cg);
+		return;
+	}
+	cleanup_free char *unlimited = cgfx_slurp(REAL_ROOT "/memory", "memory.limit_in_bytes");
+	struct wpar_limits l;
+	no_limits(&l);
+	static const long long mb[] = {64, 256, 32, 128, 16};
+	for (size_t i = 0; i < ARRAY_SIZE(mb); i++) {
+		l.total_virt_mem = mb[i] << 20;
+		OK(wpar_cgroup_apply_limits(cg, &l, &host, &err));
+		cleanup_free char *want = num((unsigned long long)mb[i] << 20);
+		expect_file(mem, "memory.limit_in_bytes", want);
+		expect_file(mem, "memory.memsw.limit_in_bytes", want);
+	}
+	/* A hard maximum below totalVirtMem: RAM that, RAM plus swap more. */
+	l.memory.hard = 1; /* 0.01% of the host */
+	l.total_virt_mem = 512LL << 20;
+	OK(wpar_cgroup_apply_limits(cg, &l, &host, &err));
+	cleanup_free char *hard = num(pct_bytes(host.memory, 1));
+	expect_file(mem, "memory.limit_in_bytes", hard);
+	expect_file(mem, "memory.memsw.limit_in_bytes", "536870912\n");
+	/* The reset (active = no, chwpar -K -R) lifts memsw first. */
+	l.active = false;
+	OK(wpar_cgroup_apply_limits(cg, &l, &host, &err));
+	expect_file(mem, "memory.limit_in_bytes", unlimited);
+	expect_file(mem, "memory.memsw.limit_in_bytes", unlimited);
+	OK(wpar_cgroup_destroy(cg, &err));
+	wpar_cgroup_free(cg);
+}
+
 /* pids.max = 5: a process of the WPAR forks ten sleeps; the four that
  * fit start, the other six forks fail with EAGAIN. */
 static void test_real_pids_stop_forks(void **state UNUSED)
@@ -781,8 +873,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_fake_missing_controller, setup_fake,
 					    teardown_fake),
 	    cmocka_unit_test_setup_teardown(test_fake_rset, setup_fake, teardown_fake),
+	    cmocka_unit_test_setup_teardown(test_fake_total_virt_mem, setup_fake, teardown_fake),
 	    cmocka_unit_test(test_host_resources),
 	    cmocka_unit_test_setup_teardown(test_real_apply, setup_real, teardown_real),
+	    cmocka_unit_test_setup_teardown(test_real_total_virt_mem, setup_real, teardown_real),
 	    cmocka_unit_test_setup_teardown(test_real_pids_stop_forks, setup_real, teardown_real),
 	    cmocka_unit_test_setup_teardown(test_real_memory_busy, setup_real, teardown_real),
 	};
