@@ -6,9 +6,12 @@
 #   3. builds again with ASan/UBSan and runs the same unit tests,
 #   4. runs the integration tests (tests/integration/) against the built
 #      commands on the real host, each in its own throw-away directories,
+#   5. runs the isolation battery (tests/isolation/): escape attempts as
+#      root inside a system and an application WPAR,
 # and ends with one line "N passed, N failed".
 #
-# Environment: WPAR_TEST_ONLY=<regex> runs only matching integration tests;
+# Environment: WPAR_TEST_ONLY=<regex> runs only matching integration tests
+# and isolation attempts;
 # WPAR_SKIP_ASAN=1 skips step 3; WPAR_SKIP_DEPS=1 skips step 1.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -113,6 +116,22 @@ else
 	itf=$(echo "$it_line" | cut -d' ' -f3)
 	failed=$((failed + itf))
 	[ "$itf" -gt 0 ] && failures+=("integration: $itf failed (see above)")
+fi
+
+echo "== isolation battery"
+iso_out=$(mktemp)
+WPAR_BIN="$top/build/src/cmd" WPAR_ISO_PROBE="$top/build/tests/isolation/wpar-iso-probe" \
+	bash tests/isolation/run.sh | tee "$iso_out"
+iso_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$iso_out" | tail -1)
+rm -f "$iso_out"
+if [ -z "$iso_line" ]; then
+	failed=$((failed + 1))
+	failures+=("isolation: the battery did not finish")
+else
+	passed=$((passed + $(echo "$iso_line" | cut -d' ' -f1)))
+	isof=$(echo "$iso_line" | cut -d' ' -f3)
+	failed=$((failed + isof))
+	[ "$isof" -gt 0 ] && failures+=("isolation: $isof failed (see above)")
 fi
 
 echo

@@ -22,6 +22,7 @@
 
 #include "cmdline.h"
 #include "enter.h"
+#include "sealed_exec.h"
 #include "util.h"
 
 static const char prog[] = "clogin";
@@ -361,6 +362,12 @@ out:
 
 int main(int argc, char **argv)
 {
+	/* Never the host's file of clogin inside a WPAR (sealed_exec.h). */
+	if (wpar_exec_sealed_self(argv) < 0) {
+		fprintf(stderr, "clogin: cannot run from a sealed copy of itself: %s\n",
+			strerror(errno));
+		return 1;
+	}
 	/* Standard streams that are closed would be taken by the first
 	 * descriptors opened here and handed to the session. */
 	for (int fd = 0; fd < 3; fd++)

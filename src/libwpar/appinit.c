@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "paths.h"
 #include "resources_apply.h"
 #include "spawn.h"
 #include "util.h"
@@ -55,6 +56,31 @@ static int own_devpts(const struct wpar_app_child *c, wpar_error_t *err)
 	return 0;
 }
 
+/* AIX: a system WPAR's file systems can be reached only from that WPAR
+ * and from the global environment, and no WPAR acts on another.  An
+ * application WPAR shares the host's tree, and that tree holds every
+ * other WPAR's root (the base directory), images (the state directory),
+ * definitions, console logs, and control sockets (the run directory: a
+ * monitor takes "stop" from whoever can connect).  The isolation battery
+ * read another WPAR's files and talked to its monitor from here
+ * (tests/isolation/).  An empty read-only tmpfs over each of these
+ * directories, in this mount namespace only, hides them; wparexec itself
+ * works on them from the host's namespace.  A root placed outside the base
+ * directory (mkwpar -d) is not covered (docs/mapping-security.md). */
+static int hide_wpar_directories(wpar_error_t *err)
+{
+	const struct wpar_paths *p = wpar_paths();
+	const char *dirs[] = {p->basedir, p->statedir, p->rundir, p->confdir, p->logdir};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (dirs[i] == NULL || strcmp(dirs[i], "/") == 0 || !is_dir(dirs[i]))
+			continue;
+		if (mount("tmpfs", dirs[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=4k,mode=0") < 0)
+			return wpar_error_errno(err, "cannot hide %s from the WPAR", dirs[i]);
+	}
+	return 0;
+}
+
 /* The host's file systems stay shared (AIX: an application WPAR runs on
  * the global file systems); what belongs to the namespaces is the WPAR's
  * own: /proc of its PID namespace, /dev/mqueue of its IPC namespace, an
@@ -82,6 +108,8 @@ static int build_view(const struct wpar_app_child *c, wpar_error_t *err)
 	if (is_dir("/dev/mqueue") &&
 	    mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return wpar_error_errno(err, "cannot mount the WPAR's /dev/mqueue");
+	if (hide_wpar_directories(err) < 0)
+		return -1;
 	return own_devpts(c, err);
 }
 

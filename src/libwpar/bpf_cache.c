@@ -4,19 +4,19 @@
 #include <sys/stat.h>
 
 #include "paths.h"
+#include "sealed_exec.h"
 #include "util.h"
 
 #define MAX_PROGRAM (64 * 1024)
 
 static char *cache_path(const char *tag)
 {
-	struct stat st;
-	if (stat("/proc/self/exe", &st) < 0)
+	/* The installed file, also for a program that runs from a sealed
+	 * copy of it (sealed_exec.h). */
+	cleanup_free char *id = wpar_self_identity();
+	if (id == NULL)
 		return NULL;
-	return xasprintf("%s/cache/%s-%llx-%llx-%llx-%llx.%09ld.bpf", wpar_paths()->rundir, tag,
-			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-			 (unsigned long long)st.st_size, (unsigned long long)st.st_mtim.tv_sec,
-			 st.st_mtim.tv_nsec);
+	return xasprintf("%s/cache/%s-%s.bpf", wpar_paths()->rundir, tag, id);
 }
 
 int wpar_bpf_cache_get(const char *tag, void **data, size_t *len)

@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -381,6 +382,20 @@ static int build_filter(scmp_filter_ctx ctx, const uint32_t *arches, size_t n_ar
 		if (r < 0)
 			return wpar_error_make(err, -r, "seccomp: cannot add a rule for %s", name);
 	}
+
+	/* TIOCSTI pushes characters into a terminal's input.  An application
+	 * WPAR's command keeps the caller's terminal as its controlling tty
+	 * (wparexec puts no pty in between), and the kernel lets a process
+	 * push into its own controlling tty without any capability (where
+	 * dev.tty.legacy_tiocsti is on): whatever it pushes runs in the
+	 * administrator's shell on the host once wparexec returns.  The
+	 * isolation battery did exactly that (tests/isolation/).  Nothing
+	 * legitimate needs it; Flatpak refuses it the same way.  ioctl takes
+	 * an unsigned int request: only the low 32 bits are compared. */
+	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+	if (r < 0)
+		return wpar_error_make(err, -r, "seccomp: cannot add the TIOCSTI rule");
 
 	/* One rule per flag: a rule compares an argument only once, and the
 	 * rules of a call are alternatives.  s390 passes clone's flags second. */

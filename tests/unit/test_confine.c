@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/quota.h>
@@ -266,6 +267,10 @@ static const struct call blocked_calls[] = {
     {"clone3(NULL, 0)", SYS_clone3, {0, 0}, ENOSYS},
     {"personality(READ_IMPLIES_EXEC)", SYS_personality, {READ_IMPLIES_EXEC}, EPERM},
     {"personality(MMAP_PAGE_ZERO)", SYS_personality, {MMAP_PAGE_ZERO}, EPERM},
+    /* A bad descriptor: EBADF where nothing refuses it.  The kernel reads
+     * the request as an unsigned int: high bits do not get around it. */
+    {"ioctl(-1, TIOCSTI)", SYS_ioctl, {-1, TIOCSTI, 0}, EPERM},
+    {"ioctl(-1, TIOCSTI | 1 << 32)", SYS_ioctl, {-1, (long)(TIOCSTI | (1UL << 32)), 0}, EPERM},
 };
 
 static long call(const struct call *c)
