@@ -25,11 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fsimage.h"
 #include "lifecycle.h"
 #include "runtime.h"
 #include "state.h"
@@ -185,20 +187,21 @@ static void meta_add(struct ckpt_meta *meta, const char *key, const char *dir, c
 	    (struct ckpt_mount){xstrdup(key), xstrdup(dir), source ? xstrdup(source) : NULL};
 }
 
-/* The host's mounts of a WPAR: what its plan binds from the host, and the
- * host's dpkg lists of a shared WPAR.  An image or NFS mount cannot be
- * carried yet (CRIU would look for the same loop device or server). */
+/* The host's mounts of a WPAR: what its plan binds from the host, its
+ * file systems on images (CRIU would look for the same loop device: the
+ * restart mounts each image again and hands it over), and the host's dpkg
+ * lists of a shared WPAR.  NFS cannot be carried yet. */
 static int host_mounts(const struct wpar_fs_plan *plan, pid_t init, struct ckpt_meta *meta,
 		       int *code, wpar_error_t *err)
 {
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct wpar_fs *fs = &plan->fs[i];
-		if (fs->kind == WPAR_FS_IMAGE || fs->kind == WPAR_FS_NFS)
+		if (fs->kind == WPAR_FS_NFS)
 			return fail(code, WPAR_CKPT_ECANNOT, err,
-				    "file system %s (%s) cannot be checkpointed: only directories, "
-				    "namefs and tmpfs file systems can be carried so far",
-				    fs->directory, fs->kind == WPAR_FS_NFS ? "nfs" : fs->source);
-		if (fs->kind != WPAR_FS_BIND)
+				    "file system %s (nfs) cannot be checkpointed: the NFS "
+				    "subsystem does not support mobility yet",
+				    fs->directory);
+		if (fs->kind != WPAR_FS_BIND && fs->kind != WPAR_FS_IMAGE)
 			continue;
 		char key[32];
 		snprintf(key, sizeof(key), "m%zu", i);
@@ -222,13 +225,12 @@ int wpar_ckpt_check_plan(const struct wpar_spec *spec, const struct wpar_fs_plan
 		return 0;
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct wpar_fs *fs = &plan->fs[i];
-		if (fs->kind == WPAR_FS_IMAGE || fs->kind == WPAR_FS_NFS)
+		if (fs->kind == WPAR_FS_NFS)
 			return wpar_error_input(
 			    err,
 			    "a checkpointable workload partition cannot have file "
-			    "system %s on %s yet: only directories, namefs and "
-			    "tmpfs file systems can be checkpointed",
-			    fs->directory, fs->kind == WPAR_FS_NFS ? "NFS" : "an image or device");
+			    "system %s on NFS yet",
+			    fs->directory);
 	}
 	return 0;
 }
@@ -619,6 +621,42 @@ int wpar_restart(const char *name, const struct wpar_restart_opts *o, int *code,
 	return 0;
 }
 
+/* The images of a WPAR, mounted on the host for a restore: CRIU binds each
+ * into the new mount namespace, then the host's mount goes (the loop
+ * device detaches itself with the WPAR's last mount). */
+struct staged_images {
+	char *dir[32];
+	size_t n;
+};
+
+static int stage_image(const char *name, const struct wpar_fs *fs, const char *key,
+		       struct staged_images *st, wpar_error_t *err)
+{
+	if (st->n == ARRAY_SIZE(st->dir))
+		return wpar_error_input(err, "too many file systems on images");
+	cleanup_free char *base = wpar_runtime_path(name, "restore");
+	char *dir = xasprintf("%s/%s", base, key);
+	if (mkdir_p(dir, 0700, err) < 0 || wpar_fs_mount_image(fs, dir, err) < 0) {
+		free(dir);
+		return wpar_error_prefix(err, "cannot mount file system %s for the restart",
+					 fs->directory);
+	}
+	st->dir[st->n++] = dir;
+	return 0;
+}
+
+static void unstage_images(struct staged_images *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		umount2(st->dir[i], MNT_DETACH);
+		rmdir(st->dir[i]);
+		*strrchr(st->dir[i], '/') = '\0';
+		rmdir(st->dir[i]); /* the "restore" level, once empty */
+		free(st->dir[i]);
+	}
+	st->n = 0;
+}
+
 int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_plan *plan,
 			   const char *dir, const char *log, bool debug, int console_fd,
 			   const char *console_path, pid_t *init_pid, wpar_error_t *err)
@@ -629,6 +667,7 @@ int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_pl
 		return -1;
 	cleanup_close int images = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	criu_opts *opts = NULL;
+	struct staged_images staged = {0};
 	int r = -1;
 	if (images < 0) {
 		wpar_error_errno(err, "cannot open %s", dir);
@@ -643,6 +682,11 @@ int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_pl
 		const struct wpar_fs *fs = wpar_fs_plan_find(plan, meta.m[i].directory);
 		if (source == NULL && fs && fs->kind == WPAR_FS_BIND)
 			source = fs->source;
+		if (source == NULL && fs && fs->kind == WPAR_FS_IMAGE) {
+			if (stage_image(spec->general.name, fs, meta.m[i].key, &staged, err) < 0)
+				goto out;
+			source = staged.dir[staged.n - 1];
+		}
 		if (source == NULL) {
 			wpar_error_input(
 			    err,
@@ -671,6 +715,8 @@ int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_pl
 	criu_local_add_inherit_fd(opts, console_fd, ext);
 	int pid = criu_local_restore_child(opts);
 	fcntl(console_fd, F_SETFD, flags);
+	/* The WPAR's mount namespace holds its own mounts of the images now. */
+	unstage_images(&staged);
 	if (pid <= 0) {
 		cleanup_free char *path = xasprintf("%s/%s", dir, RESTORE_LOG);
 		cleanup_free char *why = criu_errors(path);
@@ -700,6 +746,7 @@ out:
 	}
 	if (opts)
 		criu_local_free_opts(opts);
+	unstage_images(&staged);
 	meta_release(&meta);
 	return r;
 }
