@@ -12,8 +12,8 @@
  *   - /dev/console and the init's standard descriptors are the monitor's
  *     pty: an external tty, handed to the restore as an inherited
  *     descriptor of the new monitor's pty;
- *   - the cgroup is frozen by the project before the dump (state F), so
- *     CRIU is pointed at the frozen group and leaves it as it found it;
+ *   - CRIU stops the process tree itself while it dumps (state F), and
+ *     lets it go after (or kills it, -k; -p freezes the cgroup after);
  *   - the network is locked with nftables (this host has no iptables). */
 #include "checkpoint.h"
 
@@ -415,22 +415,21 @@ static int dump(const char *name, const struct wpar_ckpt_opts *o, pid_t init,
 	if (images < 0)
 		return fail(code, WPAR_CKPT_EPATH, err, "cannot open %s: %s", o->dir,
 			    strerror(errno));
-	cleanup_free char *freezer = NULL;
-	if (wpar_cgroup_path(cg, "freezer", &freezer, err) < 0) {
-		*code = WPAR_CKPT_EINTERNAL;
-		return -1;
-	}
 	criu_opts *opts = NULL;
 	if (new_opts(&opts, images, DUMP_LOG, o->debug, err) < 0) {
 		*code = WPAR_CKPT_EINTERNAL;
 		return -1;
 	}
 	criu_local_set_pid(opts, init);
-	/* CRIU freezes the group and thaws it after the dump; with -k it
-	 * kills the processes while they are still frozen, so that nothing
-	 * runs after the state that was saved. */
+	/* CRIU stops the tree itself (ptrace, process by process, until no
+	 * new one appears) and lets it go after the dump; with -k it kills
+	 * the processes while they are still stopped, so that nothing runs
+	 * after the state that was saved.  Not through the cgroup freezer:
+	 * CRIU polls a freezing group every 100 ms (a third of a small
+	 * WPAR's checkpoint), and with a group frozen beforehand it waits up
+	 * to 10 s now and then for processes it cannot seize there.  Every
+	 * process of the group is in the tree (check_tree). */
 	criu_local_set_leave_running(opts, o->after != WPAR_CKPT_KILL);
-	criu_local_set_freeze_cgroup(opts, freezer);
 	char ext[600];
 	for (size_t i = 0; i < meta->n; i++) {
 		snprintf(ext, sizeof(ext), "mnt[%s]:%s", meta->m[i].directory, meta->m[i].key);
@@ -441,13 +440,12 @@ static int dump(const char *name, const struct wpar_ckpt_opts *o, pid_t init,
 	criu_local_add_external(opts, ext);
 	cleanup_free char *log = xasprintf("%s/%s", o->dir, DUMP_LOG);
 	int r = -1;
-	/* A process caught in the middle of a vfork, or in a system call that
-	 * a freeze cannot interrupt, cannot be seized at that moment: thawed
-	 * for a moment, it usually can (AIX: exit 6, "retry"). */
+	/* A process caught in the middle of a vfork, or in an uninterruptible
+	 * wait, cannot be seized at that moment; a moment later it usually
+	 * can (AIX: exit 6, "retry"). */
 	for (int attempt = 1; r < 0 && attempt <= DUMP_ATTEMPTS; attempt++) {
 		if (attempt > 1) {
 			empty_dir(o->dir);
-			wpar_cgroup_freeze(cg, false, NULL);
 			sleep_ms(50 * attempt);
 		}
 		r = criu_local_dump(opts);
