@@ -47,9 +47,7 @@ static int own_devpts(const struct wpar_app_child *c, wpar_error_t *err)
 	long long max = c->limits && c->limits->active ? c->limits->total_ptys : WPAR_UNLIMITED;
 	if (max <= 0 || !is_dir("/dev/pts"))
 		return 0;
-	char opts[96];
-	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=5,max=%lld", max);
-	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
+	if (wpar_spawn_mount_devpts(max) < 0)
 		return wpar_error_errno(err, "cannot mount the WPAR's /dev/pts");
 	if (mount("/dev/pts/ptmx", "/dev/ptmx", NULL, MS_BIND, NULL) < 0)
 		return wpar_error_errno(err, "cannot bind the WPAR's /dev/ptmx");

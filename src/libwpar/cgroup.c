@@ -61,12 +61,6 @@ struct wpar_cgroup {
 	int unified; /* index of the cgroup2 hierarchy, -1 when there is none */
 };
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 /* Whether `word` is one of the words of `list` (separated by blanks,
  * commas or newlines): "cpu" in "rw,cpu,cpuacct" or "cpu memory". */
 static bool has_word(const char *list, const char *word)

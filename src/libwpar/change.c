@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "checkpoint.h"
 #include "lifecycle.h"
 #include "privs.h"
@@ -31,15 +32,6 @@ static bool is_base_fs(const char *dir)
 	return false;
 }
 
-static const char *word_value(char **words, size_t n, const char *attr)
-{
-	size_t len = strlen(attr);
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(words[i], attr, len) == 0 && words[i][len] == '=')
-			return words[i] + len + 1;
-	return NULL;
-}
-
 /* The stanza instance a -K edit names, by its identifying attribute. */
 static int find_instance(const struct wpar_spec *spec, const struct wpar_stanza_edit *e,
 			 size_t *index, wpar_error_t *err)
@@ -49,7 +41,7 @@ static int find_instance(const struct wpar_spec *spec, const struct wpar_stanza_
 		static const char *keys[] = {"directory", "address", "address6",  "rtdest",
 					     "devname",   "devid",   "globaldev", "kext"};
 		for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
-			if ((value = word_value(e->words + i, 1, keys[k])) != NULL) {
+			if ((value = wpar_cmdline_attr_value(e->words + i, 1, keys[k])) != NULL) {
 				key = keys[k];
 				break;
 			}
@@ -150,7 +142,8 @@ static int apply_edit(struct wpar_spec *spec, const struct wpar_stanza_edit *e,
 	}
 	if (!e->remove) {
 		if (e->kind == WPAR_ST_MOUNT) {
-			const char *dir = word_value(e->words, e->n_words, "directory");
+			const char *dir =
+			    wpar_cmdline_attr_value(e->words, e->n_words, "directory");
 			if (dir && wpar_spec_find_mount(spec, dir))
 				return wpar_error_input(
 				    err,

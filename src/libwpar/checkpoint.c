@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cmdline.h"
 #include "fsimage.h"
 #include "lifecycle.h"
 #include "runtime.h"
@@ -293,6 +294,32 @@ static int meta_read(const char *dir, struct ckpt_meta *meta, int *code, wpar_er
 	return 0;
 }
 
+/* -o: a copy of CRIU's log (which stays in the state directory). */
+static void copy_log(const char *dir, const char *log, const char *to)
+{
+	if (to == NULL)
+		return;
+	cleanup_free char *from = xasprintf("%s/%s", dir, log);
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+	if (read_file(from, &text, &len, NULL) == 0)
+		write_file_atomic(to, text, len, 0600, NULL);
+}
+
+/* What every command here checks first: root, and a WPAR of that name
+ * (its definition loaded into *spec). */
+static int load_wpar(const char *name, const char *verb, struct wpar_spec **spec, int *code,
+		     wpar_error_t *err)
+{
+	if (geteuid() != 0)
+		return fail(code, WPAR_CKPT_EROOT, err, "only root can %s a workload partition",
+			    verb);
+	if (!wpar_store_exists(name))
+		return fail(code, WPAR_CKPT_EUNKNOWN, err, "workload partition %s does not exist",
+			    name);
+	return wpar_store_load(name, spec, err);
+}
+
 static int new_opts(criu_opts **opts, int images, const char *log, bool debug, wpar_error_t *err)
 {
 	if (criu_local_init_opts(opts) < 0)
@@ -307,6 +334,34 @@ static int new_opts(criu_opts **opts, int images, const char *log, bool debug, w
 	/* The restore finds the WPAR's groups made already, with its limits. */
 	criu_local_set_manage_cgroups(*opts, true);
 	criu_local_set_manage_cgroups_mode(*opts, CRIU_CG_MODE_SOFT);
+	return 0;
+}
+
+/* ---- the commands' arguments ----------------------------------------------- */
+
+int wpar_ckpt_parse_args(const struct wpar_cmdline *cl, struct wpar_ckpt_args *a, wpar_error_t *err)
+{
+	const struct wpar_opt *d = wpar_cmdline_last(cl, 'd'), *o = wpar_cmdline_last(cl, 'o'),
+			      *l = wpar_cmdline_last(cl, 'l');
+	const char *bad = cl->n_operands > 1    ? "one workload partition name only"
+			  : cl->n_operands == 0 ? "no workload partition name given"
+			  : d == NULL           ? "-d statedir is required"
+			  : l && o == NULL      ? "-l needs -o logfile"
+			  : l && strcmp(l->arg, "debug") != 0 && strcmp(l->arg, "error") != 0
+			      ? "-l takes debug or error"
+			      : NULL;
+	if (bad) {
+		wpar_error_input(err, "%s", bad);
+		return WPAR_CKPT_EARGS;
+	}
+	if (o && o->arg[0] != '/') {
+		wpar_error_input(err, "the log file %s is not an absolute path", o->arg);
+		return WPAR_CKPT_ELOGPATH;
+	}
+	*a = (struct wpar_ckpt_args){.name = cl->operands[0],
+				     .dir = d->arg,
+				     .log = o ? o->arg : NULL,
+				     .debug = l && strcmp(l->arg, "debug") == 0};
 	return 0;
 }
 
@@ -375,15 +430,6 @@ static int check_tree(struct wpar_cgroup *cg, pid_t init, int *code, wpar_error_
 	return 0;
 }
 
-static int set_state(const char *name, enum wpar_state s, wpar_error_t *err)
-{
-	struct wpar_state_record rec;
-	if (wpar_state_read(name, &rec, err) < 0)
-		return -1;
-	rec.state = s;
-	return wpar_state_write(name, &rec, err);
-}
-
 static bool log_says(const char *log, const char *what)
 {
 	cleanup_free char *text = NULL;
@@ -400,12 +446,6 @@ static void empty_dir(const char *dir)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			unlinkat(dirfd(d), e->d_name, 0);
 	closedir(d);
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
 }
 
 static int dump(const char *name, const struct wpar_ckpt_opts *o, pid_t init,
@@ -465,14 +505,8 @@ static int dump(const char *name, const struct wpar_ckpt_opts *o, pid_t init,
 int wpar_checkpoint(const char *name, const struct wpar_ckpt_opts *o, int *code, wpar_error_t *err)
 {
 	*code = WPAR_CKPT_EINTERNAL;
-	if (geteuid() != 0)
-		return fail(code, WPAR_CKPT_EROOT, err,
-			    "only root can checkpoint a workload partition");
-	if (!wpar_store_exists(name))
-		return fail(code, WPAR_CKPT_EUNKNOWN, err, "workload partition %s does not exist",
-			    name);
 	cleanup_spec struct wpar_spec *spec = NULL;
-	if (wpar_store_load(name, &spec, err) < 0)
+	if (load_wpar(name, "checkpoint", &spec, code, err) < 0)
 		return -1;
 	if (wpar_spec_type(spec) != WPAR_SYSTEM)
 		return fail(code, WPAR_CKPT_ECANNOT, err,
@@ -520,33 +554,31 @@ int wpar_checkpoint(const char *name, const struct wpar_ckpt_opts *o, int *code,
 	/* CRIU freezes the group itself: a group frozen beforehand makes
 	 * it wait (up to its 10 s) for processes it cannot seize there. */
 	progress_line(o->progress, "Freezing workload partition %s.", name);
-	if (set_state(name, WPAR_FROZEN, err) < 0)
+	if (wpar_state_change(name, WPAR_FROZEN, err) < 0)
 		goto out;
 	progress_line(o->progress, "Checkpointing workload partition %s to %s.", name, o->dir);
 	if (dump(name, o, info.init_pid, cg, &meta, code, err) < 0 ||
 	    meta_write(o->dir, &meta, err) < 0) {
 		/* It goes on as it was. */
 		wpar_cgroup_freeze(cg, false, NULL);
-		set_state(name, WPAR_ACTIVE, NULL);
+		wpar_state_change(name, WPAR_ACTIVE, NULL);
 		goto out;
 	}
-	if (o->log) {
-		cleanup_free char *from = xasprintf("%s/%s", o->dir, DUMP_LOG);
-		cleanup_free char *text = NULL;
-		size_t len = 0;
-		if (read_file(from, &text, &len, NULL) == 0)
-			write_file_atomic(o->log, text, len, 0600, NULL);
-	}
+	copy_log(o->dir, DUMP_LOG, o->log);
 	r = 0;
 	if (o->after == WPAR_CKPT_PAUSE) {
 		/* Frozen again at once (CRIU thawed it when it was done). */
-		r = wpar_cgroup_freeze(cg, true, err) < 0 ? -1 : set_state(name, WPAR_PAUSED, err);
+		r = wpar_cgroup_freeze(cg, true, err) < 0
+			? -1
+			: wpar_state_change(name, WPAR_PAUSED, err);
 		if (r < 0)
-			set_state(name, WPAR_ACTIVE, NULL);
+			wpar_state_change(name, WPAR_ACTIVE, NULL);
 		else
 			progress_line(o->progress, "Workload partition %s is paused.", name);
 	} else if (o->after == WPAR_CKPT_CONTINUE) {
-		r = wpar_cgroup_freeze(cg, false, err) < 0 ? -1 : set_state(name, WPAR_ACTIVE, err);
+		r = wpar_cgroup_freeze(cg, false, err) < 0
+			? -1
+			: wpar_state_change(name, WPAR_ACTIVE, err);
 	} else {
 		/* CRIU killed the processes; the monitor sees its init end and
 		 * takes the WPAR down as after any end. */
@@ -576,14 +608,8 @@ out:
 int wpar_restart(const char *name, const struct wpar_restart_opts *o, int *code, wpar_error_t *err)
 {
 	*code = WPAR_CKPT_EINTERNAL;
-	if (geteuid() != 0)
-		return fail(code, WPAR_CKPT_EROOT, err,
-			    "only root can restart a workload partition");
-	if (!wpar_store_exists(name))
-		return fail(code, WPAR_CKPT_EUNKNOWN, err, "workload partition %s does not exist",
-			    name);
 	cleanup_spec struct wpar_spec *spec = NULL;
-	if (wpar_store_load(name, &spec, err) < 0)
+	if (load_wpar(name, "restart", &spec, code, err) < 0)
 		return -1;
 	if (!wpar_spec_flag(spec->general.checkpointable))
 		return fail(code, WPAR_CKPT_ENOTCKPT, err,
@@ -735,13 +761,7 @@ int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_pl
 	}
 	r = 0;
 out:
-	if (log) {
-		cleanup_free char *from = xasprintf("%s/%s", dir, RESTORE_LOG);
-		cleanup_free char *text = NULL;
-		size_t len = 0;
-		if (read_file(from, &text, &len, NULL) == 0)
-			write_file_atomic(log, text, len, 0600, NULL);
-	}
+	copy_log(dir, RESTORE_LOG, log);
 	if (opts)
 		criu_local_free_opts(opts);
 	unstage_images(&staged);
@@ -770,7 +790,7 @@ int wpar_resume(const char *name, int *code, wpar_error_t *err)
 		return -1;
 	int r = wpar_cgroup_freeze(cg, false, err);
 	wpar_cgroup_free(cg);
-	if (r < 0 || set_state(name, WPAR_ACTIVE, err) < 0)
+	if (r < 0 || wpar_state_change(name, WPAR_ACTIVE, err) < 0)
 		return -1;
 	*code = WPAR_CKPT_OK;
 	return 0;

@@ -38,6 +38,18 @@ enum wpar_ckpt_exit {
 
 enum wpar_ckpt_after { WPAR_CKPT_CONTINUE, WPAR_CKPT_KILL, WPAR_CKPT_PAUSE };
 
+/* The command line chkptwpar and restartwpar share: one WPAR name, -d
+ * statedir (required), -o logfile (an absolute path) and -l debug|error
+ * (only with -o).  Returns 0, or the exit status of a bad line with *err
+ * saying why (WPAR_CKPT_EARGS: the caller shows its usage too). */
+struct wpar_cmdline;
+struct wpar_ckpt_args {
+	const char *name, *dir, *log;
+	bool debug;
+};
+int wpar_ckpt_parse_args(const struct wpar_cmdline *cl, struct wpar_ckpt_args *a,
+			 wpar_error_t *err);
+
 struct wpar_ckpt_opts {
 	const char *dir; /* -d: absolute; created, or empty */
 	const char *log; /* -o: CRIU's log there (default: dump.log in dir) */

@@ -17,6 +17,15 @@ bool wpar_cmdline_is_attr_word(const char *word)
 	return *p == '=';
 }
 
+const char *wpar_cmdline_attr_value(char *const *words, size_t n, const char *attr)
+{
+	size_t len = strlen(attr);
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(words[i], attr, len) == 0 && words[i][len] == '=')
+			return words[i] + len + 1;
+	return NULL;
+}
+
 bool wpar_accept_not_option(const char *word)
 {
 	return word[0] != '-' && !wpar_cmdline_is_attr_word(word);

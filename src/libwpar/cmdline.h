@@ -51,6 +51,9 @@ bool wpar_cmdline_has(const struct wpar_cmdline *cl, char flag);
 /* "attr=value", "attr+=value" or "attr-=value" with attr an identifier. */
 bool wpar_cmdline_is_attr_word(const char *word);
 
+/* The value of the first "attr=value" among `words`, or NULL. */
+const char *wpar_cmdline_attr_value(char *const *words, size_t n, const char *attr);
+
 /* Removes "--name=value" or "--name value" from argv (the project's own
  * options beside AIX's letters, such as --init) and returns the value, or
  * NULL when absent; *missing is set when the option has no value. */

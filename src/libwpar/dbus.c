@@ -270,19 +270,13 @@ static int auth_line(int fd, char *line, size_t size, long long deadline_ms)
 	return 0;
 }
 
-static const char *after_prefix(const char *s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
-}
-
 static int open_socket(const char *address, wpar_error_t *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	const char *rest;
 	bool abstract = false;
-	if ((rest = after_prefix(address, "unix:path=")) == NULL) {
-		rest = after_prefix(address, "unix:abstract=");
+	if ((rest = str_after(address, "unix:path=")) == NULL) {
+		rest = str_after(address, "unix:abstract=");
 		abstract = true;
 	}
 	if (rest == NULL)

@@ -247,11 +247,7 @@ static int pause_restored(struct monitor *m, wpar_error_t *err)
 {
 	if (wpar_cgroup_freeze(m->cg, true, err) < 0)
 		return -1;
-	struct wpar_state_record rec;
-	if (wpar_state_read(m->name, &rec, err) < 0)
-		return -1;
-	rec.state = WPAR_PAUSED;
-	return wpar_state_write(m->name, &rec, err);
+	return wpar_state_change(m->name, WPAR_PAUSED, err);
 }
 
 static int record_running(struct monitor *m, wpar_error_t *err)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "net.h"
 #include "runtime.h"
 #include "state.h"
@@ -115,22 +116,13 @@ int wpar_net_fill_defaults(struct wpar_spec *spec, wpar_error_t *err)
 	return wpar_net_check(spec, err) < 0 ? wpar_error_prefix(err, "-I") : 0;
 }
 
-static const char *word_value(char **words, size_t n, const char *attr)
-{
-	size_t len = strlen(attr);
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(words[i], attr, len) == 0 && words[i][len] == '=')
-			return words[i] + len + 1;
-	return NULL;
-}
-
 int wpar_net_edit(struct wpar_spec *spec, char **words, size_t n_words, wpar_error_t *err)
 {
 	/* The stanza with the same address changes (AIX: -N on an existing
 	 * address sets its netmask, broadcast or interface); a new address
 	 * is added. */
-	const char *a4 = word_value(words, n_words, "address");
-	const char *a6 = word_value(words, n_words, "address6");
+	const char *a4 = wpar_cmdline_attr_value(words, n_words, "address");
+	const char *a6 = wpar_cmdline_attr_value(words, n_words, "address6");
 	size_t idx = spec->n_networks;
 	for (size_t i = 0; i < spec->n_networks; i++) {
 		const struct wpar_network *n = &spec->networks[i];
@@ -145,16 +137,17 @@ int wpar_net_edit(struct wpar_spec *spec, char **words, size_t n_words, wpar_err
 		/* What the new words derive anew (a new netmask, a new
 		 * interface) must not keep the old derived values. */
 		struct wpar_network *n = &spec->networks[idx];
-		bool new_if = word_value(words, n_words, "interface") != NULL;
-		bool new_mask = word_value(words, n_words, "netmask") != NULL ||
-				word_value(words, n_words, "prefixlen") != NULL;
+		bool new_if = wpar_cmdline_attr_value(words, n_words, "interface") != NULL;
+		bool new_mask = wpar_cmdline_attr_value(words, n_words, "netmask") != NULL ||
+				wpar_cmdline_attr_value(words, n_words, "prefixlen") != NULL;
 		if (new_if && !new_mask) {
 			free(n->netmask);
 			n->netmask = NULL;
 			free(n->prefixlen);
 			n->prefixlen = NULL;
 		}
-		if ((new_if || new_mask) && word_value(words, n_words, "broadcast") == NULL) {
+		if ((new_if || new_mask) &&
+		    wpar_cmdline_attr_value(words, n_words, "broadcast") == NULL) {
 			free(n->broadcast);
 			n->broadcast = NULL;
 		}

@@ -120,26 +120,41 @@ static const char *unusable(const struct wpar_net_addr *a)
 	return NULL;
 }
 
+/* What both families do first: the address parsed and usable, and the
+ * host interface whose network holds it (*net, NULL when none does),
+ * which becomes the stanza's interface when it names none.  `mask_attr`
+ * is the attribute that says the network's size ("netmask", "prefixlen"). */
+static int place_address(struct wpar_network *n, int family, const char *address,
+			 const char *mask_attr, const struct wpar_net_hostif *ifs, size_t n_ifs,
+			 struct wpar_net_addr *a, const struct wpar_net_hostif **net,
+			 wpar_error_t *err)
+{
+	if (parse_addr(family, address, a) < 0)
+		return wpar_error_input(err, "'%s' is not an IPv%d address", address,
+					family == AF_INET ? 4 : 6);
+	const char *why = unusable(a);
+	if (why)
+		return wpar_error_input(err, "%s cannot be a WPAR's address: it is %s", address,
+					why);
+	*net = network_of(a, n->interface, ifs, n_ifs);
+	if (n->interface == NULL) {
+		if (*net == NULL)
+			return wpar_error_input(err,
+						"no up host interface has access to the network of "
+						"%s; name one with interface= (and give %s=)",
+						address, mask_attr);
+		n->interface = xstrdup((*net)->name);
+	}
+	return 0;
+}
+
 static int complete_v4(struct wpar_network *n, const struct wpar_net_hostif *ifs, size_t n_ifs,
 		       wpar_error_t *err)
 {
 	struct wpar_net_addr a;
-	if (parse_addr(AF_INET, n->address, &a) < 0)
-		return wpar_error_input(err, "'%s' is not an IPv4 address", n->address);
-	const char *why = unusable(&a);
-	if (why)
-		return wpar_error_input(err, "%s cannot be a WPAR's address: it is %s", n->address,
-					why);
-	const struct wpar_net_hostif *net = network_of(&a, n->interface, ifs, n_ifs);
-	if (n->interface == NULL) {
-		if (net == NULL)
-			return wpar_error_input(
-			    err,
-			    "no up host interface has access to the network of %s; name one with "
-			    "interface= (and give netmask=)",
-			    n->address);
-		n->interface = xstrdup(net->name);
-	}
+	const struct wpar_net_hostif *net;
+	if (place_address(n, AF_INET, n->address, "netmask", ifs, n_ifs, &a, &net, err) < 0)
+		return -1;
 	int prefix;
 	if (n->netmask) {
 		prefix = wpar_net_netmask_prefix(n->netmask);
@@ -189,22 +204,9 @@ static int complete_v6(struct wpar_network *n, const struct wpar_net_hostif *ifs
 		       wpar_error_t *err)
 {
 	struct wpar_net_addr a;
-	if (parse_addr(AF_INET6, n->address6, &a) < 0)
-		return wpar_error_input(err, "'%s' is not an IPv6 address", n->address6);
-	const char *why = unusable(&a);
-	if (why)
-		return wpar_error_input(err, "%s cannot be a WPAR's address: it is %s", n->address6,
-					why);
-	const struct wpar_net_hostif *net = network_of(&a, n->interface, ifs, n_ifs);
-	if (n->interface == NULL) {
-		if (net == NULL)
-			return wpar_error_input(
-			    err,
-			    "no up host interface has access to the network of %s; name one with "
-			    "interface= (and give prefixlen=)",
-			    n->address6);
-		n->interface = xstrdup(net->name);
-	}
+	const struct wpar_net_hostif *net;
+	if (place_address(n, AF_INET6, n->address6, "prefixlen", ifs, n_ifs, &a, &net, err) < 0)
+		return -1;
 	if (n->prefixlen == NULL)
 		n->prefixlen = xasprintf("%d", net ? net->prefixlen : 64);
 	long long p;

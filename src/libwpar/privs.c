@@ -10,15 +10,6 @@
 #include "confine.h"
 #include "util.h"
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-#ifndef CAP_CHECKPOINT_RESTORE
-#define CAP_CHECKPOINT_RESTORE 40
-#endif
 #define BIT(c) (UINT64_C(1) << (c))
 
 /* Capabilities no WPAR may have, whatever its definition says: each use
@@ -233,12 +224,6 @@ int wpar_privs_of(const struct wpar_spec *spec, uint64_t *mask, wpar_error_t *er
 	return wpar_privs_parse(spec->security.privs, "security.privs", false, mask, err);
 }
 
-static const char *after(const char *word, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return strncmp(word, prefix, n) == 0 ? word + n : NULL;
-}
-
 int wpar_privs_edit(struct wpar_spec *spec, const char *flag, char **words, size_t n_words,
 		    wpar_error_t *err)
 {
@@ -250,19 +235,19 @@ int wpar_privs_edit(struct wpar_spec *spec, const char *flag, char **words, size
 	for (size_t i = 0; i < n_words; i++) {
 		const char *v;
 		uint64_t caps;
-		if ((v = after(words[i], "privs+="))) {
+		if ((v = str_after(words[i], "privs+="))) {
 			if (wpar_privs_parse(v, what, true, &caps, err) < 0)
 				return -1;
 			add |= caps;
-		} else if ((v = after(words[i], "privs-="))) {
+		} else if ((v = str_after(words[i], "privs-="))) {
 			if (wpar_privs_parse(v, what, true, &caps, err) < 0)
 				return -1;
 			del |= caps;
-		} else if ((v = after(words[i], "privs="))) {
+		} else if ((v = str_after(words[i], "privs="))) {
 			if (set)
 				return wpar_error_input(err, "%s: privs= given twice", flag);
 			set = v;
-		} else if ((v = after(words[i], "secfile="))) {
+		} else if ((v = str_after(words[i], "secfile="))) {
 			if (file)
 				return wpar_error_input(err, "%s: secfile= given twice", flag);
 			file = v;

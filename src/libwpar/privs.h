@@ -11,9 +11,21 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/capability.h>
 
 #include "error.h"
 #include "spec.h"
+
+/* Capabilities of kernels newer than some libcap headers. */
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+#ifndef CAP_CHECKPOINT_RESTORE
+#define CAP_CHECKPOINT_RESTORE 40
+#endif
 
 /* The set of a WPAR whose definition names none: a system WPAR's root
  * administers its own system; an application WPAR runs one command on

@@ -214,6 +214,15 @@ static int real_dir(const char *path, mode_t mode, wpar_error_t *err)
 	return 0;
 }
 
+int wpar_spawn_mount_devpts(long long max_ptys)
+{
+	char opts[96];
+	int n = snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=5");
+	if (max_ptys > 0)
+		snprintf(opts + n, sizeof(opts) - (size_t)n, ",max=%lld", max_ptys);
+	return mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts);
+}
+
 static int make_dev(int console_tree, long long max_ptys, wpar_error_t *err)
 {
 	static const struct {
@@ -231,15 +240,7 @@ static int make_dev(int console_tree, long long max_ptys, wpar_error_t *err)
 		if (mknod(nodes[i].name, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0 ||
 		    chmod(nodes[i].name, 0666) < 0)
 			return wpar_error_errno(err, "cannot create %s", nodes[i].name);
-	/* totalPTYs: the WPAR's own devpts instance refuses the pty after
-	 * the last one allowed. */
-	char devpts_opts[96];
-	int n =
-	    snprintf(devpts_opts, sizeof(devpts_opts), "newinstance,ptmxmode=0666,mode=0620,gid=5");
-	if (max_ptys > 0)
-		snprintf(devpts_opts + n, sizeof(devpts_opts) - (size_t)n, ",max=%lld", max_ptys);
-	if (mkdir("/dev/pts", 0755) < 0 ||
-	    mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, devpts_opts) < 0)
+	if (mkdir("/dev/pts", 0755) < 0 || wpar_spawn_mount_devpts(max_ptys) < 0)
 		return wpar_error_errno(err, "cannot mount /dev/pts");
 	if (symlink("pts/ptmx", "/dev/ptmx") < 0)
 		return wpar_error_errno(err, "cannot create /dev/ptmx");

@@ -45,6 +45,11 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err);
  * use (needs a /proc of the WPAR's own mounted at /proc). */
 int wpar_spawn_protect_proc(wpar_error_t *err);
 
+/* A devpts instance of the WPAR's own on /dev/pts (totalPTYs: it refuses
+ * the pty after the last one allowed; 0 or less: no limit).  -1 and errno
+ * on failure. */
+int wpar_spawn_mount_devpts(long long max_ptys);
+
 /* Brings up the loopback of the network namespace the caller is in. */
 int wpar_spawn_loopback_up(wpar_error_t *err);
 

@@ -112,6 +112,15 @@ int wpar_state_set(const char *name, enum wpar_state state, const char *op, wpar
 	return wpar_state_write(name, &rec, err);
 }
 
+int wpar_state_change(const char *name, enum wpar_state state, wpar_error_t *err)
+{
+	struct wpar_state_record rec;
+	if (wpar_state_read(name, &rec, err) < 0)
+		return -1;
+	rec.state = state;
+	return wpar_state_write(name, &rec, err);
+}
+
 static bool is_running_state(enum wpar_state s)
 {
 	return s == WPAR_ACTIVE || s == WPAR_LOADED || s == WPAR_FROZEN || s == WPAR_PAUSED ||

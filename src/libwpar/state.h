@@ -43,6 +43,9 @@ int wpar_state_write(const char *name, const struct wpar_state_record *rec, wpar
 int wpar_state_write_how(const char *name, const struct wpar_state_record *rec, bool durable,
 			 wpar_error_t *err);
 int wpar_state_set(const char *name, enum wpar_state state, const char *op, wpar_error_t *err);
+/* Another state for a running WPAR (Active, Frozen, Paused), the rest of
+ * its record (boot id, monitor) kept. */
+int wpar_state_change(const char *name, enum wpar_state state, wpar_error_t *err);
 
 /* The state to show and act on: the record corrected by what is true now
  * (a T record nobody is working on is Broken).  Later the runtime adds its

@@ -113,4 +113,10 @@ void wpar_timing_mark(const char *phase);
 /* CLOCK_MONOTONIC in milliseconds, for deadlines. */
 long long monotonic_ms(void);
 
+/* Sleeps `ms` milliseconds, the whole time also when signals come. */
+void sleep_ms(int ms);
+
+/* What follows `prefix` in `s`, or NULL when `s` does not start with it. */
+const char *str_after(const char *s, const char *prefix);
+
 #endif

@@ -482,13 +482,6 @@ static pid_t start_busy(struct wpar_cgroup *cg, bool own_ns)
 	return start_in(cg, own_ns, "while :; do :; done");
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* One busy thread: between half a CPU and one CPU (of a loaded test
  * machine), in % of the host. */
 static void assert_about_one_cpu(double cpu_pct, int ncpus)
