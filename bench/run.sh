@@ -15,6 +15,8 @@
 #            lxc-execute, runc, systemd-nspawn, crun (N rounds, default 101)
 #   resources bench/resources.sh: how precisely the resource controls hold
 #            (CPU caps, shares, the soft-maximum regulator, memory)
+#   userns   bench/userns.sh: start+stop and clogin with a user namespace
+#            against without, and LXC and unshare with and without one
 #   network  bench/network.sh: start+stop and wparexec with one address
 #            against the same without, and against LXC with a veth
 #            (N cycles, default 31; not in the default list)
@@ -31,7 +33,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-usage() { echo "usage: bench/run.sh [--only create,runtime,exec,resources,network] [iterations]"; }
+usage() { echo "usage: bench/run.sh [--only create,runtime,exec,resources,network,userns] [iterations]"; }
 only=create,runtime,exec,resources
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -48,8 +50,8 @@ ITER=${1:-}
 sections=()
 for s in ${only//,/ }; do
 	case $s in
-	create | runtime | exec | resources | network) sections+=("$s") ;;
-	*) echo "bench: unknown section '$s' (create, runtime, exec, resources, network)" >&2 && exit 2 ;;
+	create | runtime | exec | resources | network | userns) sections+=("$s") ;;
+	*) echo "bench: unknown section '$s' (create, runtime, exec, resources, network, userns)" >&2 && exit 2 ;;
 	esac
 done
 [ ${#sections[@]} != 0 ] || { usage >&2 && exit 2; }
@@ -151,6 +153,7 @@ for s in "${sections[@]}"; do
 	exec) bash "$top/bench/exec.sh" ${ITER:+"$ITER"} || failed+=("$s") ;;
 	resources) WPAR_BENCH_NO_BUILD=1 bash "$top/bench/resources.sh" || failed+=("$s") ;;
 	network) WPAR_BENCH_NO_BUILD=1 bash "$top/bench/network.sh" ${ITER:+"$ITER"} || failed+=("$s") ;;
+	userns) WPAR_BENCH_NO_BUILD=1 bash "$top/bench/userns.sh" ${ITER:+"$ITER"} || failed+=("$s") ;;
 	esac
 	echo
 done

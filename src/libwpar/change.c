@@ -18,6 +18,7 @@
 #include "state.h"
 #include "steps.h"
 #include "store.h"
+#include "userns.h"
 #include "util.h"
 #include "uuid.h"
 
@@ -376,6 +377,9 @@ static int change_locked(const char *name, const struct wpar_change *c, wpar_err
 		goto out;
 	if (wpar_spec_validate(spec, err) < 0 || wpar_net_check(spec, err) < 0)
 		goto out;
+	/* Under the registry lock wpar_change took for it. */
+	if (stanza_edited(c, WPAR_ST_SECURITY) && wpar_userns_claim(spec, err) < 0)
+		goto out;
 	if (c->checkpointable == 1 ||
 	    (wpar_spec_flag(spec->general.checkpointable) && stanza_edited(c, WPAR_ST_MOUNT))) {
 		struct wpar_fs_plan *cplan = NULL;
@@ -486,7 +490,10 @@ int wpar_change(const char *name, const struct wpar_change *c, wpar_error_t *err
 	if (wpar_lock_acquire(name, WPAR_LOCK_WAIT, &lock, err) < 0)
 		return -1;
 	struct wpar_lock *registry = NULL;
-	if (c->new_name && wpar_registry_lock(&registry, err) < 0)
+	/* A new name, or an id range for a user namespace, is claimed
+	 * among all WPARs. */
+	if ((c->new_name || stanza_edited(c, WPAR_ST_SECURITY)) &&
+	    wpar_registry_lock(&registry, err) < 0)
 		return -1;
 	struct wpar_signal_guard guard;
 	wpar_signals_hold(&guard);

@@ -47,6 +47,7 @@
 #include "bpf_cache.h"
 #include "confine.h"
 #include "privs.h"
+#include "userns.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -142,6 +143,19 @@ static bool rawsock_enabled(const struct wpar_spec *spec)
 	       parse_yes_no(spec->options.enable_rawsock) == 1;
 }
 
+/* AIX enable_hostname (default yes).  sethostname(2) needs CAP_SYS_ADMIN
+ * in the user namespace that owns the WPAR's UTS namespace: only a WPAR
+ * with a user namespace of its own can be given that, as it then reaches
+ * nothing of the host (the seccomp filter refuses mount and namespace
+ * calls, whose every name it must know: gated is false for them). */
+static bool hostname_enabled(const struct wpar_spec *spec)
+{
+	struct wpar_idrange r;
+	return spec != NULL && wpar_userns_of(spec, &r, NULL) == 1 &&
+	       (spec->options.enable_hostname == NULL ||
+		parse_yes_no(spec->options.enable_hostname) != 0);
+}
+
 uint64_t wpar_confine_baseline_mask(void)
 {
 	uint64_t mask = 0;
@@ -163,6 +177,8 @@ static int cap_set_of(const struct wpar_spec *spec, uint64_t *mask, wpar_error_t
 		return -1;
 	if (rawsock_enabled(spec))
 		*mask |= UINT64_C(1) << CAP_NET_RAW;
+	if (hostname_enabled(spec))
+		*mask |= UINT64_C(1) << CAP_SYS_ADMIN;
 	return 0;
 }
 
@@ -290,18 +306,18 @@ static const struct {
     {"nfsservctl", EPERM, true, "obsolete kernel NFS server control"},
     {"_sysctl", EPERM, true, "obsolete binary sysctl"},
     {"syslog", EPERM, false, "the kernel log is the host's (reading it needs no capability)"},
-    {"mount", EPERM, true, "the runtime mounts the WPAR's file systems before confining it"},
-    {"umount", EPERM, true, "same as mount"},
-    {"umount2", EPERM, true, "same as mount"},
-    {"pivot_root", EPERM, true, "same as mount"},
-    {"move_mount", EPERM, true, "same as mount"},
-    {"open_tree", EPERM, true, "same as mount"},
-    {"fsopen", EPERM, true, "same as mount"},
-    {"fsmount", EPERM, true, "same as mount"},
-    {"fsconfig", EPERM, true, "same as mount"},
-    {"fspick", EPERM, true, "same as mount"},
-    {"mount_setattr", EPERM, true, "same as mount"},
-    {"setns", EPERM, true, "a WPAR's processes stay in its namespaces"},
+    {"mount", EPERM, false, "the runtime mounts the WPAR's file systems before confining it"},
+    {"umount", EPERM, false, "same as mount"},
+    {"umount2", EPERM, false, "same as mount"},
+    {"pivot_root", EPERM, false, "same as mount"},
+    {"move_mount", EPERM, false, "same as mount"},
+    {"open_tree", EPERM, false, "same as mount"},
+    {"fsopen", EPERM, false, "same as mount"},
+    {"fsmount", EPERM, false, "same as mount"},
+    {"fsconfig", EPERM, false, "same as mount"},
+    {"fspick", EPERM, false, "same as mount"},
+    {"mount_setattr", EPERM, false, "same as mount"},
+    {"setns", EPERM, false, "a WPAR's processes stay in its namespaces"},
     {"clone3", ENOSYS, false,
      "its flags are in memory the filter cannot read; ENOSYS makes glibc fall back to clone"},
 };

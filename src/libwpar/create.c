@@ -17,6 +17,7 @@
 #include "state.h"
 #include "steps.h"
 #include "store.h"
+#include "userns.h"
 #include "util.h"
 #include "uuid.h"
 
@@ -332,7 +333,7 @@ static int claim(struct creation *c, struct wpar_lock **lock, wpar_error_t *err)
 		goto out;
 	/* Checked again under the registry lock: two mkwpar of one name or
 	 * one directory cannot both pass. */
-	if (wpar_create_check(c->spec, c->o, false, err) < 0)
+	if (wpar_create_check(c->spec, c->o, false, err) < 0 || wpar_userns_claim(c->spec, err) < 0)
 		goto out;
 	if (wpar_lock_acquire(c->spec->general.name, WPAR_LOCK_NOWAIT, lock, err) < 0)
 		goto out;

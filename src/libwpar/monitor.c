@@ -35,6 +35,7 @@
 #include "spawn.h"
 #include "state.h"
 #include "store.h"
+#include "userns.h"
 #include "util.h"
 
 #define CLEANUP_KILL_MS 5000
@@ -137,6 +138,30 @@ static int copy_init(struct monitor *m, wpar_error_t *err)
 	return 0;
 }
 
+/* A first stage (user namespace) sends the pid of the WPAR's init, which
+ * it made as this process's child; progress lines may come first. */
+static int await_init_pid(struct monitor *m, int sock, pid_t *pid, wpar_error_t *err)
+{
+	for (char buf[1024];;) {
+		ssize_t n = recv(sock, buf, sizeof(buf) - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return wpar_error_input(err,
+						"the WPAR's first stage ended without an init");
+		buf[n] = '\0';
+		if (strncmp(buf, "msg ", 4) == 0) {
+			status_line(m, "msg", buf + 4);
+			continue;
+		}
+		if (strncmp(buf, "pid ", 4) == 0) {
+			*pid = (pid_t)strtol(buf + 4, NULL, 10);
+			return 0;
+		}
+		return wpar_error_input(err, "%s", strncmp(buf, "err ", 4) == 0 ? buf + 4 : buf);
+	}
+}
+
 static int start_instance(struct monitor *m, wpar_error_t *err)
 {
 	int sp[2];
@@ -150,8 +175,16 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 		close(sp[1]);
 		return -1;
 	}
+	struct wpar_idrange idrange;
+	int own_userns = wpar_userns_of(m->spec, &idrange, err);
+	if (own_userns < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return -1;
+	}
 	bool born_inside = false;
-	pid_t pid = wpar_cgroup_clone(m->cg, WPAR_SPAWN_CLONE_FLAGS, &born_inside);
+	pid_t pid = wpar_cgroup_clone(
+	    m->cg, own_userns ? WPAR_SPAWN_STAGE_FLAGS : WPAR_SPAWN_CLONE_FLAGS, &born_inside);
 	if (pid < 0) {
 		close(sp[0]);
 		close(sp[1]);
@@ -187,6 +220,7 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 		    .host = &m->host,
 		    .progress = spawn_progress,
 		    .progress_data = &sp[1],
+		    .idrange = own_userns ? &idrange : NULL,
 		};
 		wpar_error_t cerr = NULL;
 		if (wpar_cgroup_join_self(m->cg, born_inside, &cerr) == 0)
@@ -199,9 +233,22 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 		_exit(1);
 	}
 	close(sp[1]);
+	int r = 0;
+	if (own_userns) {
+		/* The first stage ends once it made the init. */
+		pid_t stage = pid;
+		r = await_init_pid(m, sp[0], &pid, err);
+		while (waitpid(stage, NULL, 0) < 0 && errno == EINTR)
+			;
+		if (r < 0) {
+			close(sp[0]);
+			return -1;
+		}
+	}
 	/* The network is put in place while the child waits for the go; a
 	 * maintenance start (-m) has none, as on AIX. */
-	int r = m->o->maintenance ? 0 : wpar_net_start(m->name, m->spec, pid, err);
+	if (r == 0 && !m->o->maintenance)
+		r = wpar_net_start(m->name, m->spec, pid, err);
 	if (r == 0 && write(sp[0], "g", 1) != 1)
 		r = wpar_error_errno(err, "cannot release the WPAR's init");
 	for (char buf[1024]; r == 0;) {
@@ -258,7 +305,9 @@ static int record_running(struct monitor *m, wpar_error_t *err)
 	snprintf(info.root, sizeof(info.root), "%s", m->spec->general.directory);
 	snprintf(info.init, sizeof(info.init), "%s",
 		 m->spec->general.init ? m->spec->general.init : "wpar");
-	info.caps = wpar_confine_cap_mask(m->spec);
+	/* As a privilege set: CAP_SYS_ADMIN is never one; a session gets it
+	 * back from enable_hostname, as the WPAR's processes did. */
+	info.caps = wpar_confine_cap_mask(m->spec) & ~(UINT64_C(1) << CAP_SYS_ADMIN);
 	info.has_caps = true;
 	if (wpar_runtime_write(m->name, &info, err) < 0)
 		return -1;

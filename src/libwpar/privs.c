@@ -1,5 +1,6 @@
 /* The WPAR privilege set (privs.h, docs/mapping-security.md). */
 #include "privs.h"
+#include "userns.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -224,74 +225,137 @@ int wpar_privs_of(const struct wpar_spec *spec, uint64_t *mask, wpar_error_t *er
 	return wpar_privs_parse(spec->security.privs, "security.privs", false, mask, err);
 }
 
-int wpar_privs_edit(struct wpar_spec *spec, const char *flag, char **words, size_t n_words,
-		    wpar_error_t *err)
+/* The words of -S, sorted out; nothing of the definition changes here. */
+struct privs_words {
+	const char *set, *file, *userns, *idrange;
+	bool privs; /* any of privs=, privs+=, privs-=, secfile= */
+	uint64_t add, del;
+};
+
+static int once(const char **slot, const char *v, const char *flag, const char *name,
+		wpar_error_t *err)
 {
-	const char *set = NULL, *file = NULL;
-	uint64_t add = 0, del = 0;
+	if (*slot)
+		return wpar_error_input(err, "%s: %s given twice", flag, name);
+	*slot = v;
+	return 0;
+}
+
+static int sort_words(struct privs_words *w, const char *flag, char **words, size_t n_words,
+		      wpar_error_t *err)
+{
 	cleanup_free char *what = xasprintf("%s privs", flag);
 	if (n_words == 0)
 		return wpar_error_input(err, "%s needs attr=value arguments", flag);
 	for (size_t i = 0; i < n_words; i++) {
 		const char *v;
 		uint64_t caps;
+		int r = 0;
 		if ((v = str_after(words[i], "privs+="))) {
-			if (wpar_privs_parse(v, what, true, &caps, err) < 0)
-				return -1;
-			add |= caps;
+			r = wpar_privs_parse(v, what, true, &caps, err);
+			w->add |= caps;
 		} else if ((v = str_after(words[i], "privs-="))) {
-			if (wpar_privs_parse(v, what, true, &caps, err) < 0)
-				return -1;
-			del |= caps;
+			r = wpar_privs_parse(v, what, true, &caps, err);
+			w->del |= caps;
 		} else if ((v = str_after(words[i], "privs="))) {
-			if (set)
-				return wpar_error_input(err, "%s: privs= given twice", flag);
-			set = v;
+			r = once(&w->set, v, flag, "privs=", err);
 		} else if ((v = str_after(words[i], "secfile="))) {
-			if (file)
-				return wpar_error_input(err, "%s: secfile= given twice", flag);
-			file = v;
+			r = once(&w->file, v, flag, "secfile=", err);
+		} else if ((v = str_after(words[i], "userns="))) {
+			if (once(&w->userns, v, flag, "userns=", err) < 0)
+				return -1;
+			continue;
+		} else if ((v = str_after(words[i], "idrange="))) {
+			if (once(&w->idrange, v, flag, "idrange=", err) < 0)
+				return -1;
+			continue;
 		} else {
 			return wpar_error_input(err,
 						"%s: '%s' is not one of privs=, privs+=, privs-=, "
-						"secfile=",
+						"secfile=, userns=, idrange=",
 						flag, words[i]);
 		}
+		if (r < 0)
+			return -1;
+		w->privs = true;
 	}
-	if (set && file)
+	if (w->set && w->file)
 		return wpar_error_input(err,
 					"%s: give the privileges either as privs= or in a "
 					"secfile=, not both",
 					flag);
-	if (add & del) {
-		cleanup_free char *both = wpar_privs_format(add & del);
+	if (w->add & w->del) {
+		cleanup_free char *both = wpar_privs_format(w->add & w->del);
 		return wpar_error_input(err, "%s: %s both added (privs+=) and removed (privs-=)",
 					flag, both);
 	}
+	struct wpar_idrange range;
+	if (w->userns && parse_yes_no(w->userns) < 0)
+		return wpar_error_input(err, "%s: userns=%s is not yes or no", flag, w->userns);
+	if (w->idrange && strcmp(w->idrange, "auto") != 0 &&
+	    wpar_idrange_parse(w->idrange, &range, err) < 0)
+		return wpar_error_prefix(err, "%s", flag);
+	return 0;
+}
+
+/* The set privs=, secfile= or the changes give, from the current one. */
+static int new_privs(const struct wpar_spec *spec, const struct privs_words *w, const char *flag,
+		     uint64_t *out, wpar_error_t *err)
+{
+	cleanup_free char *what = xasprintf("%s privs", flag);
 	uint64_t base;
 	cleanup_free char *text = NULL;
-	if (file) {
-		if (file[0] != '/')
+	if (w->file) {
+		if (w->file[0] != '/')
 			return wpar_error_input(err, "%s: secfile=%s is not an absolute path", flag,
-						file);
-		if (read_file(file, &text, NULL, err) < 0)
+						w->file);
+		if (read_file(w->file, &text, NULL, err) < 0)
 			return wpar_error_prefix(err, "%s: secfile", flag);
-		cleanup_free char *in = xasprintf("secfile %s", file);
+		cleanup_free char *in = xasprintf("secfile %s", w->file);
 		if (wpar_privs_parse(text, in, true, &base, err) < 0)
 			return -1;
-	} else if (set) {
-		if (wpar_privs_parse(set, what, true, &base, err) < 0)
+	} else if (w->set) {
+		if (wpar_privs_parse(w->set, what, true, &base, err) < 0)
 			return -1;
 	} else if (wpar_privs_of(spec, &base, err) < 0) {
 		return -1;
 	}
-	base = (base | add) & ~del;
+	*out = (base | w->add) & ~w->del;
+	return 0;
+}
+
+static void set_text(char **field, const char *value)
+{
+	free(*field);
+	*field = value ? xstrdup(value) : NULL;
+}
+
+int wpar_privs_edit(struct wpar_spec *spec, const char *flag, char **words, size_t n_words,
+		    wpar_error_t *err)
+{
+	struct privs_words w = {0};
+	uint64_t caps = 0;
+	if (sort_words(&w, flag, words, n_words, err) < 0 ||
+	    (w.privs && new_privs(spec, &w, flag, &caps, err) < 0))
+		return -1;
 	if (spec->n_security == 0)
 		wpar_spec_append(spec, WPAR_ST_SECURITY);
-	free(spec->security.privs);
-	spec->security.privs = wpar_privs_format(base);
-	free(spec->security.secfile);
-	spec->security.secfile = file ? xstrdup(file) : NULL;
+	if (w.privs) {
+		free(spec->security.privs);
+		spec->security.privs = wpar_privs_format(caps);
+		set_text(&spec->security.secfile, w.file);
+	}
+	if (w.userns)
+		set_text(&spec->security.userns, parse_yes_no(w.userns) ? "yes" : "no");
+	/* "auto": the claim under the registry lock picks a free range. */
+	if (w.idrange) {
+		struct wpar_idrange r = {0};
+		bool pick = strcmp(w.idrange, "auto") == 0;
+		if (!pick)
+			wpar_idrange_parse(w.idrange, &r, NULL);
+		free(spec->security.idrange);
+		spec->security.idrange = pick ? NULL : xasprintf("%lu:%lu", r.first, r.count);
+	}
 	return 0;
 }
 

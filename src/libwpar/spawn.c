@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <grp.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "confine.h"
 #include "fsimage.h"
 #include "resources_apply.h"
+#include "userns.h"
 #include "util.h"
 
 static void progress(const struct wpar_spawn *s, const char *fmt, ...)
@@ -223,23 +225,52 @@ int wpar_spawn_mount_devpts(long long max_ptys)
 	return mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts);
 }
 
-static int make_dev(int console_tree, long long max_ptys, wpar_error_t *err)
+static const struct {
+	const char *name;
+	unsigned maj, min;
+} dev_nodes[WPAR_SPAWN_DEV_NODES] = {
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+/* In a user namespace of its own a WPAR cannot make device nodes (the
+ * kernel allows mknod to the host's root only): the host's nodes are
+ * cloned as bind mounts while its /dev is still in view. */
+static int clone_dev_nodes(int *trees, wpar_error_t *err)
 {
-	static const struct {
-		const char *name;
-		unsigned maj, min;
-	} nodes[] = {
-	    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-	    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
-	};
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		trees[i] = (int)syscall(SYS_open_tree, AT_FDCWD, dev_nodes[i].name,
+					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (trees[i] < 0)
+			return wpar_error_errno(err, "cannot clone the host's %s",
+						dev_nodes[i].name);
+	}
+	return 0;
+}
+
+static int attach_file(int tree, const char *path)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return (int)syscall(SYS_move_mount, tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
+}
+
+static int make_dev(int console_tree, const int *node_trees, long long max_ptys, wpar_error_t *err)
+{
 	if (real_dir("/dev", 0755, err) < 0)
 		return -1;
 	if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k") < 0)
 		return wpar_error_errno(err, "cannot mount /dev");
-	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++)
-		if (mknod(nodes[i].name, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0 ||
-		    chmod(nodes[i].name, 0666) < 0)
-			return wpar_error_errno(err, "cannot create %s", nodes[i].name);
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		const char *name = dev_nodes[i].name;
+		if (node_trees ? attach_file(node_trees[i], name) < 0
+			       : (mknod(name, S_IFCHR | 0666,
+					makedev(dev_nodes[i].maj, dev_nodes[i].min)) < 0 ||
+				  chmod(name, 0666) < 0))
+			return wpar_error_errno(err, "cannot create %s", name);
+	}
 	if (mkdir("/dev/pts", 0755) < 0 || wpar_spawn_mount_devpts(max_ptys) < 0)
 		return wpar_error_errno(err, "cannot mount /dev/pts");
 	if (symlink("pts/ptmx", "/dev/ptmx") < 0)
@@ -252,12 +283,7 @@ static int make_dev(int console_tree, long long max_ptys, wpar_error_t *err)
 		return wpar_error_errno(err, "cannot mount /dev/mqueue");
 	/* The console: the pty the monitor holds, cloned as a mount before
 	 * the host's /dev/pts went out of this namespace. */
-	int cfd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-	if (cfd < 0)
-		return wpar_error_errno(err, "cannot create /dev/console");
-	close(cfd);
-	if (syscall(SYS_move_mount, console_tree, "", AT_FDCWD, "/dev/console",
-		    MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (attach_file(console_tree, "/dev/console") < 0)
 		return wpar_error_errno(err, "cannot attach the console");
 	static const char *const links[][2] = {
 	    {"/proc/self/fd", "/dev/fd"},
@@ -300,31 +326,55 @@ int wpar_spawn_protect_proc(wpar_error_t *err)
 	return 0;
 }
 
-static int kernel_filesystems(const struct wpar_spawn *s, int console_tree, wpar_error_t *err)
+/* /proc and /sys of the WPAR's own PID and network namespaces.  In a
+ * user namespace of its own the kernel mounts them only while a full view
+ * of the host's is in the mount namespace, i.e. before pivot_root: they
+ * go onto the mount points in the WPAR's tree, never through a link. */
+static int mount_proc_sys(int rootfd, const char *root, wpar_error_t *err)
 {
-	if (real_dir("/proc", 0555, err) < 0 || real_dir("/sys", 0555, err) < 0 ||
-	    real_dir("/run", 0755, err) < 0)
-		return -1;
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	cleanup_close int proc = -1, sys = -1;
+	char p[64], y[64];
+	if (rootfd >= 0) {
+		if ((proc = open_mountpoint(rootfd, root, "/proc", err)) < 0 ||
+		    (sys = open_mountpoint(rootfd, root, "/sys", err)) < 0)
+			return -1;
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", proc);
+		snprintf(y, sizeof(y), "/proc/self/fd/%d", sys);
+	} else {
+		if (real_dir("/proc", 0555, err) < 0 || real_dir("/sys", 0555, err) < 0)
+			return -1;
+		snprintf(p, sizeof(p), "/proc");
+		snprintf(y, sizeof(y), "/sys");
+	}
+	if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return wpar_error_errno(err, "cannot mount /proc");
-	if (mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
+	if (mount("sysfs", y, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
 		return wpar_error_errno(err, "cannot mount /sys");
+	return 0;
+}
+
+static int kernel_filesystems(const struct wpar_spawn *s, int console_tree, const int *node_trees,
+			      wpar_error_t *err)
+{
+	if ((!node_trees && mount_proc_sys(-1, NULL, err) < 0) || real_dir("/run", 0755, err) < 0)
+		return -1;
 	if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=20%") < 0 ||
 	    mkdir("/run/lock", 01777) < 0 || chmod("/run/lock", 01777) < 0)
 		return wpar_error_errno(err, "cannot mount /run");
 	long long max_ptys =
 	    s->limits && s->limits->active ? s->limits->total_ptys : WPAR_UNLIMITED;
 	/* The limits that live in /proc/sys, before it goes read-only. */
-	if (make_dev(console_tree, max_ptys, err) < 0 ||
+	if (make_dev(console_tree, node_trees, max_ptys, err) < 0 ||
 	    (s->limits && wpar_limits_apply_inside(s->limits, s->host, err) < 0) ||
 	    wpar_spawn_protect_proc(err) < 0)
 		return -1;
 	return 0;
 }
 
+/* root NULL: the working directory is the root already. */
 static int enter_root(const char *root, wpar_error_t *err)
 {
-	if (chdir(root) < 0)
+	if (root && chdir(root) < 0)
 		return wpar_error_errno(err, "cannot enter %s", root);
 	/* pivot_root(".", ".") stacks the old root under the new one; the
 	 * lazy unmount then drops every host mount from this namespace. */
@@ -352,14 +402,32 @@ int wpar_spawn_loopback_up(wpar_error_t *err)
 	return 0;
 }
 
-int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
+/* The tree came from the first stage's mount namespace, so the kernel
+ * locks its mounts here and pivot_root refuses a locked new root: a
+ * recursive copy made in this namespace is not locked.  It goes on top,
+ * and this process into it. */
+static int own_root_mount(wpar_error_t *err)
+{
+	cleanup_close int tree = (int)syscall(SYS_open_tree, AT_FDCWD, ".",
+					      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return wpar_error_errno(err, "cannot copy the WPAR's mount tree");
+	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0 ||
+	    fchdir(tree) < 0)
+		return wpar_error_errno(err, "cannot attach the WPAR's mount tree");
+	return 0;
+}
+
+/* From the go on, in the WPAR's namespaces: the same for both ways. */
+static int build_inside(const struct wpar_spawn *s, bool userns, wpar_error_t *err)
 {
 	char go;
-	/* This process is in the WPAR's cgroup already (born there, or moved
-	 * itself); the cgroup namespace made now has the WPAR's group as
-	 * root.  The go says the monitor is still there. */
+	/* The go says the monitor is still there and the network is in. */
 	if (read(s->sync_fd, &go, 1) != 1)
 		return wpar_error_input(err, "the monitor went away");
+	/* This process is in the WPAR's cgroup already (born there, or moved
+	 * itself); the cgroup namespace made now has the WPAR's group as
+	 * root. */
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return wpar_error_errno(err, "cannot create the cgroup namespace");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -369,11 +437,40 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 						      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (console_tree < 0)
 		return wpar_error_errno(err, "cannot clone the console");
-	if (mount_plan(s, err) < 0 || enter_root(s->plan->root, err) < 0)
-		return -1;
+	int node_trees[WPAR_SPAWN_DEV_NODES];
+	for (size_t i = 0; i < ARRAY_SIZE(node_trees); i++)
+		node_trees[i] = -1;
+	int r = -1;
+	if (userns) {
+		/* The tree was mounted (and idmapped) by the first stage,
+		 * which left this process in it: the path to it may pass
+		 * directories of the host's root that this one cannot. */
+		cleanup_close int rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0) {
+			wpar_error_errno(err, "cannot open the WPAR root %s", s->plan->root);
+			goto out;
+		}
+		if (clone_dev_nodes(node_trees, err) < 0 ||
+		    mount_proc_sys(rootfd, s->plan->root, err) < 0 || own_root_mount(err) < 0)
+			goto out;
+	} else if (mount_plan(s, err) < 0) {
+		goto out;
+	}
+	if (enter_root(userns ? NULL : s->plan->root, err) < 0)
+		goto out;
 	progress(s, "Loading workload partition.");
-	if (kernel_filesystems(s, console_tree, err) < 0)
-		return -1;
+	if (kernel_filesystems(s, console_tree, userns ? node_trees : NULL, err) < 0)
+		goto out;
+	r = 0;
+out:
+	for (size_t i = 0; i < ARRAY_SIZE(node_trees); i++)
+		if (node_trees[i] >= 0)
+			close(node_trees[i]);
+	return r;
+}
+
+static int run_init(const struct wpar_spawn *s, bool userns, wpar_error_t *err)
+{
 	const char *host =
 	    s->spec->general.hostname ? s->spec->general.hostname : s->spec->general.name;
 	if (sethostname(host, strlen(host)) < 0)
@@ -388,8 +485,9 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 	if (s->console_fd > 2)
 		close(s->console_fd);
 	/* The mounts needed the host's loop devices; from here on only the
-	 * WPAR's own nodes open. */
-	if (s->devices &&
+	 * WPAR's own nodes open.  (In a user namespace the first stage, still
+	 * the host's root, closed it.) */
+	if (!userns && s->devices &&
 	    wpar_device_filter_close(s->devices, wpar_cgroup_default_devices, err) < 0)
 		return -1;
 	if (wpar_confine_apply(s->spec, err) < 0)
@@ -420,4 +518,73 @@ int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
 	}
 	syscall(SYS_execveat, s->init_exec_fd, "", argv, env, AT_EMPTY_PATH);
 	return wpar_error_errno(err, "cannot run the WPAR init");
+}
+
+/* The WPAR's init in its own user namespace: root of it, with every
+ * supplementary group of the host's root dropped. */
+static int become_root_inside(wpar_error_t *err)
+{
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return wpar_error_errno(err, "cannot become root of the WPAR's user namespace");
+	/* After the id change, which clears it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return 0;
+}
+
+/* The first stage of a WPAR with its own user namespace, in a mount
+ * namespace of its own and still the host's root: the mounts that need
+ * the host's root (images on loop devices), the idmapped view of them,
+ * the device filter; then, as a member of the new user namespace, the
+ * WPAR's init as the monitor's child (CLONE_PARENT), with namespaces
+ * that the user namespace owns.  Its pid goes to the monitor, which
+ * puts the network in and sends the go to the init itself. */
+static int first_stage(const struct wpar_spawn *s, wpar_error_t *err)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return wpar_error_errno(err, "cannot make the mounts private");
+	if (mount_plan(s, err) < 0)
+		return -1;
+	cleanup_close int userns = wpar_userns_make(s->idrange, err);
+	if (userns < 0 || wpar_userns_idmap_tree(s->plan->root, userns, err) < 0)
+		return -1;
+	if (s->devices &&
+	    wpar_device_filter_close(s->devices, wpar_cgroup_default_devices, err) < 0)
+		return -1;
+	/* The clone's new mount namespace moves the working directory to its
+	 * copy of the tree. */
+	if (chdir(s->plan->root) < 0)
+		return wpar_error_errno(err, "cannot enter %s", s->plan->root);
+	if (setns(userns, CLONE_NEWUSER) < 0)
+		return wpar_error_errno(err, "cannot enter the WPAR's user namespace");
+	pid_t pid =
+	    (pid_t)syscall(SYS_clone, CLONE_PARENT | WPAR_SPAWN_CLONE_FLAGS, NULL, NULL, NULL, 0);
+	if (pid < 0)
+		return wpar_error_errno(err, "cannot create the WPAR's namespaces");
+	if (pid == 0) {
+		wpar_error_t cerr = NULL;
+		if (become_root_inside(&cerr) == 0 && build_inside(s, true, &cerr) == 0)
+			run_init(s, true, &cerr);
+		char buf[1024];
+		int n = snprintf(buf, sizeof(buf), "err %s", cerr ? cerr->msg : "unknown error");
+		if (send(s->sync_fd, buf, (size_t)n, MSG_NOSIGNAL) < 0) {
+			/* nothing more to do */
+		}
+		_exit(1);
+	}
+	char msg[32];
+	int n = snprintf(msg, sizeof(msg), "pid %d", (int)pid);
+	if (send(s->sync_fd, msg, (size_t)n, MSG_NOSIGNAL) != n) {
+		kill(pid, SIGKILL);
+		return wpar_error_errno(err, "cannot tell the monitor the WPAR's init");
+	}
+	_exit(0);
+}
+
+int wpar_spawn_child(const struct wpar_spawn *s, wpar_error_t *err)
+{
+	if (s->idrange)
+		return first_stage(s, err);
+	if (build_inside(s, false, err) < 0)
+		return -1;
+	return run_init(s, false, err);
 }

@@ -15,6 +15,10 @@
 #include "spec.h"
 
 struct wpar_device_filter;
+struct wpar_idrange;
+
+/* The device nodes every WPAR has in its /dev. */
+#define WPAR_SPAWN_DEV_NODES 6
 
 struct wpar_spawn {
 	const struct wpar_spec *spec;
@@ -32,6 +36,11 @@ struct wpar_spawn {
 	 * the PTY count of the WPAR's devpts). */
 	const struct wpar_limits *limits;
 	const struct wpar_host_resources *host;
+	/* A user namespace of its own with this range (userns.h), or NULL:
+	 * then the cloned child is a first stage that mounts, then makes the
+	 * WPAR's init as the monitor's child and sends "pid N" on sync_fd
+	 * (the init then waits for the go itself). */
+	const struct wpar_idrange *idrange;
 	/* Progress lines for startwpar -v ("Mounting /wpars/w1/var"). */
 	void (*progress)(void *data, const char *line);
 	void *progress_data;
@@ -54,7 +63,10 @@ int wpar_spawn_mount_devpts(long long max_ptys);
 int wpar_spawn_loopback_up(wpar_error_t *err);
 
 /* Namespaces of a system WPAR (the cgroup namespace is entered by the
- * child itself, once the monitor has put it into the WPAR's cgroup). */
+ * child itself, once the monitor has put it into the WPAR's cgroup).
+ * With a user namespace the monitor's clone makes only the first
+ * stage's mount namespace (WPAR_SPAWN_STAGE_FLAGS). */
+#define WPAR_SPAWN_STAGE_FLAGS CLONE_NEWNS
 #define WPAR_SPAWN_CLONE_FLAGS                                                                     \
 	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
 

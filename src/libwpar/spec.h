@@ -119,6 +119,8 @@ struct wpar_options {
 struct wpar_security {
 	char *privs;
 	char *secfile;
+	char *userns;  /* yes: an own user namespace (userns.h) */
+	char *idrange; /* its host ids, FIRST:COUNT */
 };
 
 /* Stanza kinds, in the order the writer emits them. */

@@ -11,6 +11,7 @@
 #include "rootfs.h"
 #include "spec_internal.h"
 #include "resources.h"
+#include "userns.h"
 #include "util.h"
 
 static int check_text(const char *v, char **norm, wpar_error_t *err)
@@ -35,6 +36,15 @@ static int check_abs_path(const char *v, char **norm, wpar_error_t *err)
 	(void)norm;
 	if (v[0] != '/')
 		return wpar_error_input(err, "'%s' is not an absolute path", v);
+	return 0;
+}
+
+static int check_idrange(const char *v, char **norm, wpar_error_t *err)
+{
+	struct wpar_idrange r;
+	if (wpar_idrange_parse(v, &r, err) < 0)
+		return -1;
+	*norm = xasprintf("%lu:%lu", r.first, r.count);
 	return 0;
 }
 
@@ -405,6 +415,8 @@ static const struct wpar_attr_desc options_attrs[] = {
 static const struct wpar_attr_desc security_attrs[] = {
     A(wpar_security, privs, check_text),
     A(wpar_security, secfile, check_abs_path),
+    A(wpar_security, userns, check_yes_no),
+    A(wpar_security, idrange, check_idrange),
 };
 
 #define S(n, rep, type, attrs)                                                                     \

@@ -3,6 +3,7 @@
 
 #include "resources.h"
 #include "spec_internal.h"
+#include "userns.h"
 #include "util.h"
 
 bool wpar_spec_vfs_is_image(const char *vfs)
@@ -160,7 +161,7 @@ static int validate(const struct wpar_spec *spec, bool need_name, wpar_error_t *
 			return wpar_error_input(err, "a rootvg WPAR needs a device with rootvg=yes "
 						     "(-D devname=... rootvg=yes)");
 	}
-	return 0;
+	return wpar_userns_check(spec, err);
 }
 
 int wpar_spec_validate(const struct wpar_spec *spec, wpar_error_t *err)

@@ -2,6 +2,7 @@
  * values are what the spec says, with AIX's defaults where it says
  * nothing. */
 #include "privs.h"
+#include "userns.h"
 #include "views.h"
 
 #include <arpa/inet.h>
@@ -115,6 +116,7 @@ static const struct table_column security_cols[] = {
     {"State", "state", T},
     {"Privileges", "privileges", 0},
     {"Security File", "securityfile", 0},
+    {"User Namespace", "userns", 0},
 };
 
 static const struct table_column network_cols[] = {
@@ -291,6 +293,12 @@ static void add_security(const struct wpar_view_subject *w, struct table *t)
 		table_set_owned(t, r, 2, xasprintf("(%s)", e->msg));
 	wpar_error_release(&e);
 	table_set(t, r, 3, w->spec->security.secfile);
+	/* The host ids of its own user namespace, or "no". */
+	struct wpar_idrange range;
+	if (wpar_userns_of(w->spec, &range, NULL) == 1)
+		table_set_owned(t, r, 4, xasprintf("%lu:%lu", range.first, range.count));
+	else
+		table_set(t, r, 4, "no");
 }
 
 /* AIX fills in the broadcast address when only address and netmask are

@@ -6,31 +6,6 @@
 # the run, and removes them on any exit; the host's own interfaces,
 # addresses and routes are never touched.
 
-# net_env SUBNET: a bridge with the host's address .1 on 10.SUBNET.0.0/24
-# and fdSUBNET::1/64 standing in for "the host's network".
-net_env() {
-	local sub=$1
-	NET_ID=$(printf '%04x' $((RANDOM % 65536)))
-	BR=wtb$NET_ID$sub
-	NET4=10.$sub.0
-	NET6=fd$sub:
-	NET_NS=()
-	NET_LINKS=("$BR")
-	trap 'cleanup; net_cleanup' EXIT
-	ip link add "$BR" type bridge || fail "cannot create bridge $BR"
-	ip addr add "$NET4.1/24" dev "$BR"
-	ip -6 addr add "$NET6:1/64" dev "$BR" nodad
-	ip link set "$BR" up
-}
-
-net_cleanup() {
-	local rc=$?
-	local l n
-	for l in "${NET_LINKS[@]}"; do ip link del "$l" 2>/dev/null; done
-	for n in "${NET_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
-	return $rc
-}
-
 # A namespace of the test's own, with a veth into the bridge; its name
 # is left in $NS.
 net_ns() { # name address/prefix [address6/prefix]

@@ -784,6 +784,8 @@ static const struct sample samples[] = {
     {"options.enable_hostname", "yes"},
     {"security.privs", "PV_SU_,PV_AU_READ,PV_NET_"},
     {"security.secfile", "/etc/wpars/w1.sec"},
+    {"security.userns", "yes"},
+    {"security.idrange", "268435456:65536"},
 };
 
 static const char *sample_for(const char *stanza, const char *attr)
