@@ -97,6 +97,10 @@ void wpar_spec_make_template(struct wpar_spec *spec)
 	g->preserve = NULL;
 	free(g->preservename);
 	g->preservename = NULL;
+	/* The ids of a user namespace are the original's: the copy claims
+	 * its own range. */
+	free(spec->security.idrange);
+	spec->security.idrange = NULL;
 	/* Images belong to the original; the copy gets new ones of the same
 	 * size.  Admin-given devices (outside our state directory) stay. */
 	cleanup_free char *ours = xasprintf("%s/wpars/", wpar_paths()->statedir);

@@ -138,6 +138,10 @@ test_userns_ranges_and_switching() {
 	ok lswpar -S -c -q -a userns ub
 	[ "$OUT" = "$((AUTO_FIRST + 65536))\\:65536" ] || fail "lswpar -S: $OUT"
 	ok lswpar -S -c -q -a userns
+	# A copy (-e) claims a range of its own.
+	ok mkwpar -n ucopy -e ub
+	grep -q "idrange = \"$((AUTO_FIRST + 2 * 65536)):65536\"" "$WPAR_CONFDIR/ucopy.cf" ||
+		fail "the copy's range: $(grep idrange "$WPAR_CONFDIR/ucopy.cf")"
 	# Off while Defined: the same files, the host's ids again.
 	ok startwpar ua
 	ok clogin ua sh -c 'useradd -m carol'
