@@ -139,13 +139,29 @@ static int copy_init(struct monitor *m, wpar_error_t *err)
 }
 
 /* A first stage (user namespace) sends the pid of the WPAR's init, which
- * it made as this process's child; progress lines may come first. */
-static int await_init_pid(struct monitor *m, int sock, pid_t *pid, wpar_error_t *err)
+ * it made as this process's child; progress lines may come first.  The
+ * init holds the socket open too, so a stage that dies before it sends
+ * is seen through its pidfd, not an end of file. */
+static int await_init_pid(struct monitor *m, int sock, pid_t stage, pid_t *pid, wpar_error_t *err)
 {
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, stage, 0);
+	if (pidfd < 0)
+		return wpar_error_errno(err, "cannot watch the WPAR's first stage");
+	bool stage_gone = false;
 	for (char buf[1024];;) {
-		ssize_t n = recv(sock, buf, sizeof(buf) - 1, 0);
-		if (n < 0 && errno == EINTR)
+		ssize_t n = recv(sock, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			if (stage_gone)
+				return wpar_error_input(
+				    err, "the WPAR's first stage ended without an init");
+			struct pollfd p[2] = {{.fd = sock, .events = POLLIN},
+					      {.fd = pidfd, .events = POLLIN}};
+			if (poll(p, 2, -1) < 0 && errno != EINTR)
+				return wpar_error_errno(err, "poll");
+			/* Read once more: its last message comes before its end. */
+			stage_gone = p[1].revents != 0;
 			continue;
+		}
 		if (n <= 0)
 			return wpar_error_input(err,
 						"the WPAR's first stage ended without an init");
@@ -237,7 +253,7 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 	if (own_userns) {
 		/* The first stage ends once it made the init. */
 		pid_t stage = pid;
-		r = await_init_pid(m, sp[0], &pid, err);
+		r = await_init_pid(m, sp[0], stage, &pid, err);
 		while (waitpid(stage, NULL, 0) < 0 && errno == EINTR)
 			;
 		if (r < 0) {

@@ -24,6 +24,7 @@
 #include "confine.h"
 #include "fsimage.h"
 #include "resources_apply.h"
+#include "steps.h"
 #include "userns.h"
 #include "util.h"
 
@@ -571,6 +572,10 @@ static int first_stage(const struct wpar_spawn *s, wpar_error_t *err)
 		}
 		_exit(1);
 	}
+	/* The test of a stage that dies before it tells (WPAR_FAULT): the
+	 * init then waits for a go that never comes. */
+	if (wpar_step("userns-stage", NULL) < 0)
+		_exit(1);
 	char msg[32];
 	int n = snprintf(msg, sizeof(msg), "pid %d", (int)pid);
 	if (send(s->sync_fd, msg, (size_t)n, MSG_NOSIGNAL) != n) {

@@ -130,6 +130,21 @@ test_userns_image_file_systems_and_reboot() {
 	assert_released un7
 }
 
+test_userns_first_stage_dies_before_the_init_is_known() {
+	ok mkwpar -n ug -S userns=yes
+	local before
+	before=$(snapshot | grep -e '^mount' -e backing_file || true)
+	WPAR_FAULT=userns-stage must_fail "first stage ended without an init" timeout 20 startwpar ug
+	wait_state ug D
+	assert_released ug
+	sleep 0.2
+	# (Zombies aside: this host's PID 1 does not reap the orphans.)
+	if ps -o stat= -u $AUTO_FIRST | grep -qv '^Z'; then fail "a process of ug's range is left"; fi
+	[ "$before" = "$(snapshot | grep -e '^mount' -e backing_file || true)" ] || fail "mounts or loop devices left"
+	ok startwpar ug
+	ok stopwpar ug
+}
+
 test_userns_ranges_and_switching() {
 	ok mkwpar -n ua -S userns=yes
 	ok mkwpar -n ub -S userns=yes
