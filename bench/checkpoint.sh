@@ -6,8 +6,13 @@
 # checkpointable system WPAR running it: `chkptwpar` (the WPAR goes on),
 # then, after a stopwpar -F that is not timed, `restartwpar`.  Plain side:
 # the same process on the host in a session of its own: `criu dump
-# --leave-running`, then after a kill `criu restore -d`.  Prints the
-# medians (ms), the image sizes (MB) and the ratios WPAR / plain.
+# --leave-running`, then after a kill `criu restore -d`.  Peer: an LXC
+# system container on a copy of a WPAR's root running the same process as
+# its init: `lxc-checkpoint` (it goes on), then after an untimed
+# `lxc-stop -k`, `lxc-checkpoint -r -d` (CRIU told to lock the network
+# with nftables through CRIU_CONFIG_FILE, as this host has no iptables).
+# Prints the medians (ms), the image sizes (MB) and the ratios WPAR /
+# plain and WPAR / LXC.
 # Runs as root from the repository; everything lives in a temporary tree.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,8 +28,11 @@ T=$(mktemp -d /tmp/wpar-bench-ck.XXXXXX)
 bench_wpar_env "$T"
 export PATH=$W:$PATH
 plain_pid=""
+LXCP=$T/lxc
+bench_need_pkgs lxc
 cleanup() {
 	[ -z "$plain_pid" ] || kill -9 "$plain_pid" 2>/dev/null || true
+	lxc-stop -P "$LXCP" -n lck -k >/dev/null 2>&1 || true
 	"$W/stopwpar" -F bck >/dev/null 2>&1 || true
 	pkill -9 -f "wpar-bench-hold" 2>/dev/null || true
 	bench_cgroup_cleanup
@@ -50,10 +58,28 @@ wait_ready() { # file
 }
 
 mkwpar -n bck -c >/dev/null
-printf '%-8s %10s %10s %10s %10s %10s %10s %8s %8s\n' size_MB ckpt_wpar ckpt_criu \
-	rst_wpar rst_criu img_wpar img_criu ck_x rst_x
+# The LXC peer's root: a WPAR's, with the host's /usr bound in.
+mkwpar -n lxroot >/dev/null
+chmod 0711 "$T" "$WPAR_BASEDIR"
+mkdir -p "$LXCP/lck"
+cat >"$LXCP/lck/config" <<EOC
+lxc.uts.name = lck
+lxc.rootfs.path = dir:$WPAR_BASEDIR/lxroot
+lxc.mount.entry = /usr usr none bind,ro 0 0
+lxc.mount.auto = proc:mixed sys:ro
+lxc.net.0.type = empty
+lxc.init.cmd = /usr/bin/python3 /hold.py
+lxc.autodev = 1
+lxc.pty.max = 16
+lxc.console.path = none
+lxc.tty.max = 0
+EOC
+echo "network-lock nftables" >"$T/criu.conf"
+export CRIU_CONFIG_FILE=$T/criu.conf
+printf '%-8s %10s %10s %10s %10s %10s %10s %10s %10s %8s %8s %8s %8s\n' size_MB ckpt_wpar \
+	ckpt_criu ckpt_lxc rst_wpar rst_criu rst_lxc img_wpar img_criu ck_x rst_x ck_xlxc rst_xlxc
 for size in $SIZES; do
-	unset 'samples[cw]' 'samples[cc]' 'samples[rw]' 'samples[rc]'
+	unset 'samples[cw]' 'samples[cc]' 'samples[rw]' 'samples[rc]' 'samples[cl]' 'samples[rl]'
 	img_w=0 img_c=0
 	for _ in $(seq "$RUNS"); do
 		# --- WPAR
@@ -83,8 +109,21 @@ for size in $SIZES; do
 		kill -9 "$plain_pid" 2>/dev/null || true
 		wait "$plain_pid" 2>/dev/null || true
 		plain_pid=""
+		# --- LXC
+		holder "$size" | sed 's|^print(.ready., flush=True)|open("/tmp/ready", "w").write("ready")|' \
+			>"$WPAR_BASEDIR/lxroot/hold.py"
+		rm -f "$WPAR_BASEDIR/lxroot/tmp/ready"
+		lxc-start -P "$LXCP" -n lck -d
+		wait_ready "$WPAR_BASEDIR/lxroot/tmp/ready"
+		rm -rf "$T/sl"
+		timeit cl lxc-checkpoint -P "$LXCP" -n lck -D "$T/sl"
+		lxc-stop -P "$LXCP" -n lck -k >/dev/null 2>&1
+		timeit rl lxc-checkpoint -P "$LXCP" -n lck -D "$T/sl" -r -d
+		lxc-stop -P "$LXCP" -n lck -k >/dev/null 2>&1
 	done
 	cw=$(median_ms cw) cc=$(median_ms cc) rw=$(median_ms rw) rc=$(median_ms rc)
-	printf '%-8s %10s %10s %10s %10s %10s %10s %8s %8s\n' "$size" "$cw" "$cc" "$rw" "$rc" \
-		"$img_w" "$img_c" "$(ratio "$cw" "$cc")" "$(ratio "$rw" "$rc")"
+	cl=$(median_ms cl) rl=$(median_ms rl)
+	printf '%-8s %10s %10s %10s %10s %10s %10s %10s %10s %8s %8s %8s %8s\n' "$size" "$cw" "$cc" \
+		"$cl" "$rw" "$rc" "$rl" "$img_w" "$img_c" "$(ratio "$cw" "$cc")" "$(ratio "$rw" "$rc")" \
+		"$(ratio "$cw" "$cl")" "$(ratio "$rw" "$rl")"
 done
