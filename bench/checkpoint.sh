@@ -61,19 +61,10 @@ mkwpar -n bck -c >/dev/null
 # The LXC peer's root: a WPAR's, with the host's /usr bound in.
 mkwpar -n lxroot >/dev/null
 chmod 0711 "$T" "$WPAR_BASEDIR"
-mkdir -p "$LXCP/lck"
-cat >"$LXCP/lck/config" <<EOC
-lxc.uts.name = lck
-lxc.rootfs.path = dir:$WPAR_BASEDIR/lxroot
-lxc.mount.entry = /usr usr none bind,ro 0 0
-lxc.mount.auto = proc:mixed sys:ro
-lxc.net.0.type = empty
-lxc.init.cmd = /usr/bin/python3 /hold.py
-lxc.autodev = 1
-lxc.pty.max = 16
+bench_lxc_config "$LXCP" lck "$WPAR_BASEDIR/lxroot" "/usr/bin/python3 /hold.py" \
+	"lxc.net.0.type = empty
 lxc.console.path = none
-lxc.tty.max = 0
-EOC
+lxc.tty.max = 0"
 echo "network-lock nftables" >"$T/criu.conf"
 export CRIU_CONFIG_FILE=$T/criu.conf
 printf '%-8s %10s %10s %10s %10s %10s %10s %10s %10s %8s %8s %8s %8s\n' size_MB ckpt_wpar \

@@ -67,6 +67,25 @@ bench_cgroup_cleanup() {
 	return 0
 }
 
+# bench_lxc_config LXCPATH NAME ROOTFS INIT [LINES]: an LXC system
+# container as the benchmarks compare WPARs with: ROOTFS (a WPAR's root)
+# with the host's /usr and /opt bound in read-only, its own /proc and a
+# read-only /sys, INIT as PID 1, LINES (network, ids, ...) added.
+bench_lxc_config() {
+	mkdir -p "$1/$2"
+	cat >"$1/$2/config" <<EOC
+lxc.uts.name = $2
+lxc.rootfs.path = dir:$3
+lxc.mount.entry = /usr usr none bind,ro 0 0
+lxc.mount.entry = /opt opt none bind,ro 0 0
+lxc.mount.auto = proc:mixed sys:ro
+lxc.init.cmd = $4
+lxc.autodev = 1
+lxc.pty.max = 16
+${5:-}
+EOC
+}
+
 # spawntime_build DIR: compiles bench/spawntime.c into DIR/spawntime.
 spawntime_build() {
 	local src

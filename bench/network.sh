@@ -55,21 +55,7 @@ mkwpar -n lxroot >/dev/null
 init=$WPAR_BENCH_BIN/../init/wpar-init
 [ -x "$init" ] || init=$WPAR_BENCH_BIN/wpar-init
 cp "$init" "$WPAR_BASEDIR/lxroot/.bench-init"
-lxc_config() { # name net-lines
-	mkdir -p "$LXCP/$1"
-	cat >"$LXCP/$1/config" <<EOC
-lxc.uts.name = $1
-lxc.rootfs.path = dir:$WPAR_BASEDIR/lxroot
-lxc.mount.entry = /usr usr none bind,ro 0 0
-lxc.mount.entry = /opt opt none bind,ro 0 0
-lxc.mount.auto = proc:mixed sys:ro
-$2
-lxc.init.cmd = /.bench-init
-lxc.apparmor.profile = unconfined
-lxc.autodev = 1
-lxc.pty.max = 16
-EOC
-}
+lxc_config() { bench_lxc_config "$LXCP" "$1" "$WPAR_BASEDIR/lxroot" /.bench-init "$2"; }
 lxc_config lxn "lxc.net.0.type = veth
 lxc.net.0.link = $BR
 lxc.net.0.flags = up

@@ -50,19 +50,7 @@ mkwpar -n lx >/dev/null
 init=$(dirname "$(command -v startwpar)")/../init/wpar-init
 [ -x "$init" ] || init=$(dirname "$(command -v startwpar)")/wpar-init
 cp "$init" "$WPAR_BASEDIR/lx/.bench-init"
-mkdir -p "$LXCP/lx"
-cat >"$LXCP/lx/config" <<EOC
-lxc.uts.name = lx
-lxc.rootfs.path = dir:$WPAR_BASEDIR/lx
-lxc.mount.entry = /usr usr none bind,ro 0 0
-lxc.mount.entry = /opt opt none bind,ro 0 0
-lxc.mount.auto = proc:mixed sys:ro
-lxc.net.0.type = empty
-lxc.init.cmd = /.bench-init
-lxc.apparmor.profile = unconfined
-lxc.autodev = 1
-lxc.pty.max = 16
-EOC
+bench_lxc_config "$LXCP" lx "$WPAR_BASEDIR/lx" /.bench-init "lxc.net.0.type = empty"
 
 echo "bench: $N interleaved start/stop cycles"
 for i in $(seq 1 "$N"); do

@@ -53,22 +53,8 @@ cp "$init" "$WPAR_BASEDIR/lxroot/.bench-init"
 # LXC's unprivileged init walks the path to its root as itself (a WPAR's
 # first stage walks it as the host's root): search permission for it.
 chmod 0711 "$T" "$WPAR_BASEDIR"
-lxc_config() { # name extra-lines
-	mkdir -p "$LXCP/$1"
-	cat >"$LXCP/$1/config" <<EOC
-lxc.uts.name = $1
-lxc.rootfs.path = dir:$WPAR_BASEDIR/lxroot
-lxc.mount.entry = /usr usr none bind,ro 0 0
-lxc.mount.entry = /opt opt none bind,ro 0 0
-lxc.mount.auto = proc:mixed sys:ro
-lxc.net.0.type = empty
-$2
-lxc.init.cmd = /.bench-init
-lxc.apparmor.profile = unconfined
-lxc.autodev = 1
-lxc.pty.max = 16
-EOC
-}
+lxc_config() { bench_lxc_config "$LXCP" "$1" "$WPAR_BASEDIR/lxroot" /.bench-init "lxc.net.0.type = empty
+$2"; }
 lxc_config lxu "lxc.idmap = u 0 300000000 65536
 lxc.idmap = g 0 300000000 65536
 lxc.rootfs.options = idmap=container"

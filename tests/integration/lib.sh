@@ -160,3 +160,24 @@ net_cleanup() {
 	for n in "${NET_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
 	return $rc
 }
+
+# ssh into a system WPAR as its root: ssh_key_for WPAR makes a key in
+# $T/key that only the WPAR's root accepts; ssh_wait WPAR waits until the
+# boot script started sshd; then ssh "${SSH_OPTS[@]}" root@ADDRESS ...
+SSH_OPTS=(-i "${T:-/nonexistent}/key" -o BatchMode=yes -o StrictHostKeyChecking=no
+	-o UserKnownHostsFile=/dev/null -o ConnectTimeout=5 -o LogLevel=ERROR)
+ssh_key_for() {
+	[ -x /usr/sbin/sshd ] || fail "openssh-server is not installed (scripts/install-deps.sh installs it)"
+	ssh-keygen -q -t ed25519 -N '' -f "$T/key"
+	mkdir -m 0700 "$WPAR_BASEDIR/$1/root/.ssh"
+	install -m 0600 "$T/key.pub" "$WPAR_BASEDIR/$1/root/.ssh/authorized_keys"
+	SSH_OPTS[1]=$T/key
+}
+ssh_wait() {
+	local i
+	for i in $(seq 1 150); do
+		grep -q "started sshd" "$WPAR_BASEDIR/$1/var/log/wpar-boot.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "sshd of $1 did not start"
+}

@@ -444,30 +444,21 @@ test_net_bridge_command() {
 }
 
 test_net_ssh_into_a_wpar() {
-	[ -x /usr/sbin/sshd ] || fail "openssh-server is not installed (scripts/install-deps.sh installs it)"
 	net_env 83
 	ok mkwpar -n sh1 -N address=$NET4.5
 	grep -q "/usr/sbin/sshd" "$WPAR_BASEDIR/sh1/etc/wpar/rc.boot" || fail "the boot script does not start sshd"
 	# The WPAR's root has a key of its own; the host's root has none there.
-	ssh-keygen -q -t ed25519 -N '' -f "$T/key"
-	mkdir -m 0700 "$WPAR_BASEDIR/sh1/root/.ssh"
-	install -m 0600 "$T/key.pub" "$WPAR_BASEDIR/sh1/root/.ssh/authorized_keys"
+	ssh_key_for sh1
 	ok startwpar sh1
-	local i
-	for i in $(seq 1 150); do
-		grep -q "started sshd" "$WPAR_BASEDIR/sh1/var/log/wpar-boot.log" 2>/dev/null && break
-		sleep 0.1
-	done
-	local opts=(-i "$T/key" -o BatchMode=yes -o StrictHostKeyChecking=no
-		-o UserKnownHostsFile=/dev/null -o ConnectTimeout=5 -o LogLevel=ERROR)
-	OUT=$(ssh "${opts[@]}" root@$NET4.5 'hostname; id -u; cat /etc/machine-id' 2>&1) ||
+	ssh_wait sh1
+	OUT=$(ssh "${SSH_OPTS[@]}" root@$NET4.5 'hostname; id -u; cat /etc/machine-id' 2>&1) ||
 		fail "ssh: $OUT"
 	[ "$(echo "$OUT" | sed -n 1p)" = sh1 ] || fail "not the WPAR: $OUT"
 	[ "$(echo "$OUT" | sed -n 2p)" = 0 ] || fail "not root: $OUT"
 	[ "$(echo "$OUT" | sed -n 3p)" != "$(cat /etc/machine-id)" ] || fail "the host's machine-id"
 	# A key the WPAR's root does not have is refused.
 	ssh-keygen -q -t ed25519 -N '' -f "$T/other"
-	must_fail "" ssh -i "$T/other" "${opts[@]:2}" root@$NET4.5 true
+	must_fail "" ssh -i "$T/other" "${SSH_OPTS[@]:2}" root@$NET4.5 true
 	ok stopwpar sh1
 	assert_no_links sh1
 }

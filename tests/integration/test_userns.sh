@@ -67,30 +67,20 @@ test_userns_setuid_and_package_tools_work_inside() {
 }
 
 test_userns_ssh_login() {
-	[ -x /usr/sbin/sshd ] || fail "openssh-server is not installed (scripts/install-deps.sh installs it)"
 	net_env 84
 	ok mkwpar -n un3 -S userns=yes -N address=$NET4.5
-	ssh-keygen -q -t ed25519 -N '' -f "$T/key"
-	mkdir -m 0700 "$WPAR_BASEDIR/un3/root/.ssh"
-	install -m 0600 "$T/key.pub" "$WPAR_BASEDIR/un3/root/.ssh/authorized_keys"
+	ssh_key_for un3
 	ok startwpar un3
-	local i
-	for i in $(seq 1 150); do
-		grep -q "started sshd" "$WPAR_BASEDIR/un3/var/log/wpar-boot.log" 2>/dev/null && break
-		sleep 0.1
-	done
-	local opts=(-i "$T/key" -o BatchMode=yes -o StrictHostKeyChecking=no
-		-o UserKnownHostsFile=/dev/null -o ConnectTimeout=5 -o LogLevel=ERROR)
-	OUT=$(ssh "${opts[@]}" root@$NET4.5 'hostname; id -u; cat /proc/self/uid_map' 2>&1) ||
+	ssh_wait un3
+	OUT=$(ssh "${SSH_OPTS[@]}" root@$NET4.5 'hostname; id -u; cat /proc/self/uid_map' 2>&1) ||
 		fail "ssh: $OUT"
 	[ "$(echo "$OUT" | sed -n 1p)" = un3 ] || fail "not the WPAR: $OUT"
 	[ "$(echo "$OUT" | sed -n 2p)" = 0 ] || fail "not root: $OUT"
 	contains "$OUT" "$AUTO_FIRST"
 	# With a terminal (a pty of the WPAR's devpts).
-	OUT=$(ssh -tt "${opts[@]}" root@$NET4.5 'tty' 2>&1) || fail "ssh -t: $OUT"
+	OUT=$(ssh -tt "${SSH_OPTS[@]}" root@$NET4.5 'tty' 2>&1) || fail "ssh -t: $OUT"
 	contains "$OUT" "^/dev/pts/[0-9]+"
 	ok stopwpar un3
-	assert_no_links un3 2>/dev/null || true
 }
 
 test_userns_hostname_follows_enable_hostname() {
