@@ -6,7 +6,8 @@
 #   3. builds again with ASan/UBSan and runs the same unit tests,
 #   4. runs the integration tests (tests/integration/) against the built
 #      commands on the real host, each in its own throw-away directories,
-#   5. runs the isolation battery (tests/isolation/): escape attempts as
+#   5. runs the isolation battery (tests/isolation/) in its three modes
+#      (default, bpf, userns): escape attempts as
 #      root inside a system and an application WPAR,
 # and ends with one line "N passed, N failed".
 #
@@ -118,21 +119,27 @@ else
 	[ "$itf" -gt 0 ] && failures+=("integration: $itf failed (see above)")
 fi
 
-echo "== isolation battery"
-iso_out=$(mktemp)
-WPAR_BIN="$top/build/src/cmd" WPAR_ISO_PROBE="$top/build/tests/isolation/wpar-iso-probe" \
-	bash tests/isolation/run.sh | tee "$iso_out"
-iso_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$iso_out" | tail -1)
-rm -f "$iso_out"
-if [ -z "$iso_line" ]; then
-	failed=$((failed + 1))
-	failures+=("isolation: the battery did not finish")
-else
-	passed=$((passed + $(echo "$iso_line" | cut -d' ' -f1)))
-	isof=$(echo "$iso_line" | cut -d' ' -f3)
-	failed=$((failed + isof))
-	[ "$isof" -gt 0 ] && failures+=("isolation: $isof failed (see above)")
-fi
+# The battery in every mode this host supports: the default set-up, the
+# device filter as a cgroup v2 BPF program, and system WPARs with a user
+# namespace of their own.
+for iso_mode in default bpf userns; do
+	echo "== isolation battery ($iso_mode)"
+	iso_out=$(mktemp)
+	WPAR_ISO_MODE=$iso_mode WPAR_BIN="$top/build/src/cmd" \
+		WPAR_ISO_PROBE="$top/build/tests/isolation/wpar-iso-probe" \
+		bash tests/isolation/run.sh | tee "$iso_out"
+	iso_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$iso_out" | tail -1)
+	rm -f "$iso_out"
+	if [ -z "$iso_line" ]; then
+		failed=$((failed + 1))
+		failures+=("isolation ($iso_mode): the battery did not finish")
+	else
+		passed=$((passed + $(echo "$iso_line" | cut -d' ' -f1)))
+		isof=$(echo "$iso_line" | cut -d' ' -f3)
+		failed=$((failed + isof))
+		[ "$isof" -gt 0 ] && failures+=("isolation ($iso_mode): $isof failed (see above)")
+	fi
+done
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

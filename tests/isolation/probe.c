@@ -556,9 +556,30 @@ static int do_userfaultfd(int argc, char **argv)
 
 /* ---- identity and network ------------------------------------------ */
 
+/* "own": a WPAR with a user namespace of its own and enable_hostname may
+ * name its own UTS namespace; the name is set, read back and set back,
+ * and the runner checks that the host's is unchanged. */
+static int own_uts(const char *what, int (*get)(char *, size_t), int (*set)(const char *, size_t))
+{
+	char old[256], now[256];
+	if (get(old, sizeof(old)) < 0)
+		return BROKEN;
+	if (set("iso-own-uts", 11) < 0) {
+		printf("BROKEN: %s refused in its own UTS namespace: %s\n", what, strerror(errno));
+		return BROKEN;
+	}
+	bool took = get(now, sizeof(now)) == 0 && strcmp(now, "iso-own-uts") == 0;
+	if (set(old, strlen(old)) < 0 || !took)
+		return BROKEN;
+	printf("allowed in its own UTS namespace (enable_hostname): %s\n", what);
+	return REFUSED;
+}
+
 static int do_sethostname(int argc, char **argv)
 {
 	char name[256];
+	if (argc > 1 && strcmp(argv[1], "own") == 0)
+		return own_uts("sethostname", gethostname, sethostname);
 	if (gethostname(name, sizeof(name)) < 0)
 		return BROKEN;
 	int r = sethostname(name, strlen(name));
@@ -568,6 +589,8 @@ static int do_sethostname(int argc, char **argv)
 static int do_setdomainname(int argc, char **argv)
 {
 	char name[256];
+	if (argc > 1 && strcmp(argv[1], "own") == 0)
+		return own_uts("setdomainname", getdomainname, setdomainname);
 	if (getdomainname(name, sizeof(name)) < 0)
 		return BROKEN;
 	int r = setdomainname(name, strlen(name));
@@ -745,7 +768,30 @@ static int do_exe_overwrite(int argc, char **argv)
 	return judge(path, -1, e, EXPECT(ETXTBSY, EROFS, EACCES, EPERM, ENOENT));
 }
 
-/* Attached to a process seen with CAP_SYS_ADMIN: it may have exec'd
+/* Effective capabilities of a process beyond this probe's bounding set,
+ * which is the WPAR's: only a process the runtime is still setting up
+ * (clogin before its exec) has them.  (CAP_SYS_ADMIN alone is no sign:
+ * a WPAR with its own user namespace and enable_hostname has it there.) */
+static uint64_t own_bounding(void)
+{
+	static uint64_t bnd;
+	static bool read_once;
+	char status[4096];
+	if (!read_once && read_file("/proc/self/status", status, sizeof(status)) > 0) {
+		const char *b = strstr(status, "CapBnd:\t");
+		bnd = b ? strtoull(b + 8, NULL, 16) : 0;
+		read_once = true;
+	}
+	return bnd;
+}
+
+static bool beyond_wpar(const char *status)
+{
+	const char *eff = strstr(status, "CapEff:\t");
+	return eff && (strtoull(eff + 8, NULL, 16) & ~own_bounding()) != 0;
+}
+
+/* Attached to a process seen with capabilities beyond the WPAR's: it may have exec'd
  * (and dropped it) between the look and the attach, which is no hole.
  * Stopped under the tracer, its capabilities are read again. */
 static bool still_privileged(pid_t pid)
@@ -756,10 +802,8 @@ static bool still_privileged(pid_t pid)
 		if (waitpid(pid, &st, __WALL) == pid && WIFSTOPPED(st)) {
 			char path[64], status[4096];
 			snprintf(path, sizeof(path), "/proc/%d/status", pid);
-			const char *eff = read_file(path, status, sizeof(status)) > 0
-					      ? strstr(status, "CapEff:\t")
-					      : NULL;
-			privileged = eff && (strtoull(eff + 8, NULL, 16) >> 21 & 1);
+			privileged =
+			    read_file(path, status, sizeof(status)) > 0 && beyond_wpar(status);
 		}
 	}
 	ptrace(PTRACE_DETACH, pid, NULL, NULL);
@@ -799,14 +843,12 @@ static int do_exe_catch(int argc, char **argv)
 			/* A process clogin is still setting up holds every
 			 * capability until its exec: it must not be attachable. */
 			snprintf(path, sizeof(path), "/proc/%d/status", pid);
-			const char *eff = read_file(path, status, sizeof(status)) > 0
-					      ? strstr(status, "CapEff:\t")
-					      : NULL;
-			if (eff && (strtoull(eff + 8, NULL, 16) >> 21 & 1)) {
+			if (read_file(path, status, sizeof(status)) > 0 && beyond_wpar(status)) {
 				privileged++;
 				if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) == 0 &&
 				    still_privileged(pid)) {
-					printf("SUCCEEDED: attached to pid %d with CAP_SYS_ADMIN\n",
+					printf("SUCCEEDED: attached to pid %d with capabilities "
+					       "beyond the WPAR's\n",
 					       pid);
 					return HOLE;
 				}
@@ -859,7 +901,8 @@ static int do_exe_catch(int argc, char **argv)
 		}
 		usleep(200);
 	}
-	printf("refused: %d sightings of a process with CAP_SYS_ADMIN, none attachable; %d "
+	printf("refused: %d sightings of a process with capabilities beyond the WPAR's, none "
+	       "attachable; %d "
 	       "executables of %d processes tried, none writable\n",
 	       privileged, tried, n);
 	return REFUSED;

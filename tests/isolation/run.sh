@@ -14,7 +14,15 @@
 #
 # Environment: WPAR_BIN (the built commands; default build/src/cmd),
 # WPAR_ISO_PROBE (the static probe; default next to WPAR_BIN's build),
-# WPAR_TEST_ONLY=<regex> runs only the attempts whose name matches.
+# WPAR_TEST_ONLY=<regex> runs only the attempts whose name matches,
+# WPAR_ISO_MODE selects what the WPARs run with:
+#   default  as this host sets them up (here: the v1 devices controller)
+#   bpf      the device filter as a cgroup v2 BPF program (WPAR_DEVICE_FILTER),
+#            and the system WPAR given CAP_MKNOD: the program must refuse
+#            to make the nodes of its device attempts
+#   userns   system WPARs with a user namespace of their own (-S userns=yes);
+#            the application attempts are those of the default mode and
+#            are not repeated
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${WPAR_BIN:=$here/../../build/src/cmd}"
@@ -40,6 +48,28 @@ if [ -n "${WPAR_TEST_ONLY:-}" ] &&
 	echo "0 passed, 0 failed"
 	exit 0
 fi
+
+MODE=${WPAR_ISO_MODE:-default}
+SYS_FLAGS=()
+UTS_ARG=()
+case $MODE in
+default) ;;
+bpf)
+	export WPAR_DEVICE_FILTER=bpf
+	SYS_FLAGS=(-S privs+=CAP_MKNOD)
+	;;
+userns)
+	SYS_FLAGS=(-S userns=yes)
+	# enable_hostname (the default) lets root name its own UTS namespace:
+	# the attempt then expects that, and the host's name unchanged.
+	UTS_ARG=(own)
+	;;
+*)
+	echo "tests/isolation/run.sh: WPAR_ISO_MODE=$MODE is not default, bpf or userns" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+	;;
+esac
 
 passed=0
 failed=0
@@ -94,9 +124,9 @@ else
 fi
 # The WPAR under attack runs with process and memory limits (memory=1%
 # of this host's RAM as the hard limit).
-mkwpar -n isoa -R totalProcesses=64 memory=0%-1%,1% "${NET_A[@]}" >/dev/null 2>&1 ||
-	setup_fail "mkwpar isoa"
-mkwpar -n isob "${NET_B[@]}" >/dev/null 2>&1 || setup_fail "mkwpar isob"
+mkwpar -n isoa "${SYS_FLAGS[@]}" -R totalProcesses=64 memory=0%-1%,1% "${NET_A[@]}" \
+	>/dev/null 2>&1 || setup_fail "mkwpar isoa"
+mkwpar -n isob "${SYS_FLAGS[@]}" "${NET_B[@]}" >/dev/null 2>&1 || setup_fail "mkwpar isob"
 for w in isoa isob; do
 	cp "$WPAR_ISO_PROBE" "$WPAR_BASEDIR/$w/wpar-iso-probe" || setup_fail "copy probe"
 done
@@ -130,6 +160,10 @@ chmod +x "$WPAR_BASEDIR/isoa/etc/wpar/rc.d/10-iso-race"
 startwpar isoa >/dev/null 2>&1 || setup_fail "startwpar isoa"
 startwpar isob >/dev/null 2>&1 || setup_fail "startwpar isob"
 B_INIT=$(init_pid isob)
+if [ "$MODE" = userns ]; then
+	uid=$(awk '/^Uid:/ { print $2 }' "/proc/$(init_pid isoa)/status")
+	[ "$uid" != 0 ] || setup_fail "isoa's init is the host's root in userns mode"
+fi
 B_PID=
 for i in $(seq 1 50); do
 	B_PID=$(pgrep -f "^sleep 3601.$TAG$" | head -1)
@@ -254,7 +288,7 @@ race() {
 # Both modes, with the same probe arguments.
 # An attempt that has no meaning in an application WPAR: said, not counted.
 na() {
-	selected "$1" && printf '  n/a  %-22s %-6s           %s\n' "$1" app "$2"
+	[ "$MODE" != userns ] && selected "$1" && printf '  n/a  %-22s %-6s           %s\n' "$1" app "$2"
 	return 0
 }
 
@@ -267,10 +301,14 @@ both() {
 	shift
 	selected "$name" || return 0
 	attempt "$name" system "$@"
-	attempt "$name" app "$@"
+	[ "$MODE" = userns ] || attempt "$name" app "$@"
 }
 
-echo "== isolation battery (system WPAR isoa, application WPAR isoapp)"
+if [ "$MODE" = userns ]; then
+	echo "== isolation battery, $MODE mode (system WPAR isoa with a user namespace)"
+else
+	echo "== isolation battery, $MODE mode (system WPAR isoa, application WPAR isoapp)"
+fi
 # Processes of the host and of another WPAR.
 both see-host-process procscan "3600.$TAG"
 both see-other-wpar procscan "3601.$TAG"
@@ -308,6 +346,18 @@ if [ -n "${DISK:-}" ]; then
 	both host-disk device "/dev/$DISK" b "$DISK_MAJ" "$DISK_MIN"
 fi
 both dev-mem device /dev/mem c 1 1
+# Nodes the WPAR did not have to make: planted in isoa's tree by the
+# host's root (the device filter alone must refuse them).
+if selected planted-node; then
+	mknod -m 0666 "$WPAR_BASEDIR/isoa/tmp/iso-planted-mem" c 1 1
+	attempt planted-node system device /tmp/iso-planted-mem c 1 1
+	if [ -n "${DISK:-}" ]; then
+		mknod -m 0666 "$WPAR_BASEDIR/isoa/tmp/iso-planted-disk" b "$DISK_MAJ" "$DISK_MIN"
+		attempt planted-node-disk system device /tmp/iso-planted-disk b "$DISK_MAJ" "$DISK_MIN"
+	fi
+	rm -f "$WPAR_BASEDIR/isoa/tmp/iso-planted-mem" "$WPAR_BASEDIR/isoa/tmp/iso-planted-disk"
+	na planted-node "an application WPAR opens the host's own nodes (host-disk, dev-kmsg)"
+fi
 both loop-control device /dev/loop-control c 10 237
 both dev-fuse device /dev/fuse c 10 229
 both open-by-handle-at open_by_handle
@@ -331,8 +381,8 @@ both setns setns
 both keyctl keyctl
 both userfaultfd userfaultfd
 # Identity and network.
-both sethostname sethostname
-both setdomainname setdomainname
+both sethostname sethostname "${UTS_ARG[@]}"
+both setdomainname setdomainname "${UTS_ARG[@]}"
 both host-network netif "$host_if"
 if [ -n "$BR" ]; then
 	both bind-other-wpar-address bind "$NET4.12"
