@@ -25,6 +25,7 @@
 #include "paths.h"
 #include "resources_apply.h"
 #include "spawn.h"
+#include "store.h"
 #include "util.h"
 
 /* How long after a signal reached the WPAR directly the monitor's copy
@@ -57,25 +58,59 @@ static int own_devpts(const struct wpar_app_child *c, wpar_error_t *err)
 /* AIX: a system WPAR's file systems can be reached only from that WPAR
  * and from the global environment, and no WPAR acts on another.  An
  * application WPAR shares the host's tree, and that tree holds every
- * other WPAR's root (the base directory), images (the state directory),
- * definitions, console logs, and control sockets (the run directory: a
- * monitor takes "stop" from whoever can connect).  The isolation battery
- * read another WPAR's files and talked to its monitor from here
- * (tests/isolation/).  An empty read-only tmpfs over each of these
- * directories, in this mount namespace only, hides them; wparexec itself
- * works on them from the host's namespace.  A root placed outside the base
- * directory (mkwpar -d) is not covered (docs/mapping-security.md). */
+ * other WPAR's root (the base directory, or where mkwpar -d put it),
+ * images (the state directory), definitions, console logs, and control
+ * sockets (the run directory: a monitor takes "stop" from whoever can
+ * connect).  The isolation battery read another WPAR's files and talked
+ * to its monitor from here (tests/isolation/).  An empty read-only tmpfs
+ * over each of these directories, in this mount namespace only, hides
+ * them; wparexec itself works on them from the host's namespace. */
+static int hide_one(const char *dir, wpar_error_t *err)
+{
+	if (dir == NULL || strcmp(dir, "/") == 0 || !is_dir(dir))
+		return 0;
+	if (mount("tmpfs", dir, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,mode=0") < 0)
+		return wpar_error_errno(err, "cannot hide %s from the WPAR", dir);
+	return 0;
+}
+
+/* Roots of system WPARs outside the base directory (mkwpar -d), read from
+ * their definitions before the definitions' directory is hidden.  A
+ * definition that does not load names no root to hide. */
+static int hide_outside_roots(wpar_error_t *err)
+{
+	const char *base = wpar_paths()->basedir;
+	char **names = NULL;
+	size_t n = 0;
+	if (wpar_store_list(&names, &n, err) < 0)
+		return -1;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		struct wpar_spec *spec = NULL;
+		if (wpar_store_load(names[i], &spec, NULL) < 0)
+			continue;
+		const char *dir = spec->general.directory;
+		size_t bl = base ? strlen(base) : 0;
+		bool under_base = dir && base && strncmp(dir, base, bl) == 0 &&
+				  (dir[bl] == '/' || dir[bl] == '\0');
+		if (wpar_spec_type(spec) == WPAR_SYSTEM && dir && !under_base)
+			r = hide_one(dir, err);
+		wpar_spec_free(spec);
+	}
+	wpar_names_free(names, n);
+	return r;
+}
+
 static int hide_wpar_directories(wpar_error_t *err)
 {
+	if (hide_outside_roots(err) < 0)
+		return -1;
 	const struct wpar_paths *p = wpar_paths();
 	const char *dirs[] = {p->basedir, p->statedir, p->rundir, p->confdir, p->logdir};
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		if (dirs[i] == NULL || strcmp(dirs[i], "/") == 0 || !is_dir(dirs[i]))
-			continue;
-		if (mount("tmpfs", dirs[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "size=4k,mode=0") < 0)
-			return wpar_error_errno(err, "cannot hide %s from the WPAR", dirs[i]);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (hide_one(dirs[i], err) < 0)
+			return -1;
 	return 0;
 }
 

@@ -131,6 +131,9 @@ for w in isoa isob; do
 	cp "$WPAR_ISO_PROBE" "$WPAR_BASEDIR/$w/wpar-iso-probe" || setup_fail "copy probe"
 done
 echo "secret-of-isob" >"$WPAR_BASEDIR/isob/etc/iso-secret"
+# isod: a Defined system WPAR whose root is outside the base directory.
+mkwpar -n isod -d "$T/elsewhere/isod" "${SYS_FLAGS[@]}" >/dev/null 2>&1 || setup_fail "mkwpar isod"
+echo "secret-of-isod" >"$T/elsewhere/isod/etc/iso-secret"
 echo "host-marker" >"$T/host-marker"
 # isob's process, started by its boot script (a clogin session's
 # processes end with the session).
@@ -197,6 +200,7 @@ host_state() {
 	kill -0 "$B_PID" 2>/dev/null && echo "isob process alive"
 	kill -0 "$B_INIT" 2>/dev/null && echo "isob init alive"
 	echo "isob secret: $(cat "$WPAR_BASEDIR/isob/etc/iso-secret")"
+	echo "isod secret: $(cat "$T/elsewhere/isod/etc/iso-secret")"
 	stat -c 'init binary %s %Y %i' "$INIT_BIN"
 	stat -c 'clogin binary %s %Y %i' "$WPAR_BIN/clogin"
 	grep -v ' /tmp/' /proc/self/mountinfo | awk '{ print "mount", $5, $6 }'
@@ -456,6 +460,7 @@ both oom-score-adj oom_score
 both immutable-file immutable
 # Another WPAR's files and IPC, the host's IPC.
 both other-wpar-file readfile "$WPAR_BASEDIR/isob/etc/iso-secret"
+both other-wpar-root-elsewhere readfile "$T/elsewhere/isod/etc/iso-secret"
 both other-wpar-state readfile "$WPAR_STATEDIR/wpars/isob/state"
 both other-wpar-console readfile "$WPAR_LOGDIR/isob/console.log"
 both other-wpar-shm shm_find "$KEY_B"
