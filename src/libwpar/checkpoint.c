@@ -26,7 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -448,6 +450,75 @@ static void empty_dir(const char *dir)
 	closedir(d);
 }
 
+/* CRIU locks the WPAR's network with an nftables table of its own in the
+ * WPAR's namespace ("inet CRIU-<its run id>") and removes it when it is
+ * done, also after a failure; a CRIU that dies (killed, crashed) leaves
+ * it, and the WPAR would go on with every packet dropped, even on its
+ * loopback.  Runs nft in the WPAR's network namespace; true when there
+ * was such a table to remove. */
+static int run_nft(char *const argv[])
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execv("/usr/sbin/nft", argv);
+		execv("/sbin/nft", argv);
+		_exit(127);
+	}
+	int status = 0;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static bool drop_network_lock(pid_t init)
+{
+	char ns[64];
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)init);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(ns, O_RDONLY | O_CLOEXEC);
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd < 0 || null < 0 || setns(fd, CLONE_NEWNET) < 0 || dup2(null, 2) < 0)
+			_exit(126);
+		FILE *list = popen("exec /usr/sbin/nft list tables", "r");
+		int dropped = 0;
+		char line[256], table[128];
+		while (list && fgets(line, sizeof(line), list))
+			if (sscanf(line, "table inet %127s", table) == 1 &&
+			    strncmp(table, "CRIU-", 5) == 0 &&
+			    strspn(table, "CRIU-0123456789abcdef") == strlen(table)) {
+				char *argv[] = {"nft", "delete", "table", "inet", table, NULL};
+				dropped += run_nft(argv) == 0;
+			}
+		if (list)
+			pclose(list);
+		_exit(dropped ? 0 : 1);
+	}
+	int status = 0;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* libcriu prints its own view of a failure on stderr ("Can't receive
+ * response"); the command says what failed, with CRIU's log. */
+static int dump_quietly(criu_opts *opts)
+{
+	fflush(stderr);
+	int saved = dup(2);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && null >= 0)
+		dup2(null, 2);
+	int r = criu_local_dump(opts);
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	if (null >= 0)
+		close(null);
+	return r;
+}
+
 static int dump(const char *name, const struct wpar_ckpt_opts *o, pid_t init,
 		struct wpar_cgroup *cg, const struct ckpt_meta *meta, int *code, wpar_error_t *err)
 {
@@ -488,16 +559,26 @@ static int dump(const char *name, const struct wpar_ckpt_opts *o, pid_t init,
 			empty_dir(o->dir);
 			sleep_ms(50 * attempt);
 		}
-		r = criu_local_dump(opts);
+		r = dump_quietly(opts);
 		if (r < 0 && !log_says(log, "Unseizable"))
 			break;
 	}
 	criu_local_free_opts(opts);
 	if (r < 0) {
 		bool transient = log_says(log, "Unseizable");
+		bool lock_left = drop_network_lock(init);
 		cleanup_free char *why = criu_errors(log);
+		/* A CRIU that was killed wrote no error of its own. */
+		if (strncmp(why, "see ", 4) == 0) {
+			char *more = xasprintf("it ended before the checkpoint was complete "
+					       "without an error (killed?): %s",
+					       why);
+			free(why);
+			why = more;
+		}
 		return fail(code, transient ? WPAR_CKPT_EAGAIN : WPAR_CKPT_ECANNOT, err,
-			    "CRIU could not checkpoint %s: %s", name, why);
+			    "CRIU could not checkpoint %s: %s%s", name, why,
+			    lock_left ? " (the network lock it left was removed)" : "");
 	}
 	return 0;
 }

@@ -362,3 +362,54 @@ test_checkpoint_process_state_continues() {
 	ok clogin ckp ipcs -m -i "$shmid"
 	ok stopwpar ckp
 }
+
+# CRIU killed in the middle of a dump: chkptwpar fails and says so, the
+# WPAR goes on (Active, its processes running, its network unlocked), and
+# the directory is not taken for a checkpoint.
+test_checkpoint_criu_killed_mid_dump() {
+	ck_counter_wpar ck9
+	# A process whose 768 MB take the dump a while to write.
+	clogin ck9 sh -c 'nohup setsid python3 -c "b = bytearray(768 << 20)
+for i in range(0, len(b), 4096): b[i] = 1
+open(\"/tmp/big\", \"w\").write(\"ready\")
+import time; time.sleep(1e6)" </dev/null >/dev/null 2>&1 &'
+	local i
+	for i in $(seq 100); do
+		[ -s "$WPAR_BASEDIR/ck9/tmp/big" ] && break
+		sleep 0.1
+	done
+	[ -s "$WPAR_BASEDIR/ck9/tmp/big" ] || fail "the big process did not start"
+	local init rc=0 ck criu=""
+	init=$(init_pid ck9)
+	chkptwpar -k -d "$T/state" ck9 >"$T/ck.out" 2>&1 &
+	ck=$!
+	for i in $(seq 500); do
+		criu=$(pgrep -P "$ck" -x criu | head -1)
+		[ -n "$criu" ] && break
+		sleep 0.01
+	done
+	[ -n "$criu" ] || fail "no CRIU process under chkptwpar"
+	# Past its start, its freezing and its network lock: in the dump.
+	sleep 0.2
+	kill -9 "$criu"
+	wait "$ck" || rc=$?
+	[ "$rc" != 0 ] || fail "chkptwpar succeeded although CRIU was killed: $(cat "$T/ck.out")"
+	contains "$(cat "$T/ck.out")" "CRIU could not checkpoint ck9"
+	[ "$(lswpar -c -q -a state ck9)" = A ] || fail "ck9 is $(lswpar -c -q -a state ck9)"
+	local n
+	n=$(ck_count ck9)
+	ck_wait_count ck9 $((n + 3))
+	ok clogin ck9 cat /tmp/big
+	# No lock left in its network namespace, and its loopback carries
+	# traffic (its sshd answers).
+	if nsenter -t "$init" -n nft list tables 2>/dev/null | grep -q "CRIU-"; then
+		fail "CRIU's network lock is left in ck9: $(nsenter -t "$init" -n nft list tables 2>&1)"
+	fi
+	ssh_wait ck9
+	ok clogin ck9 bash -c 'exec 3<>/dev/tcp/127.0.0.1/22 && head -c 4 <&3'
+	[ "$OUT" = SSH- ] || fail "ck9's loopback: $OUT"
+	ok stopwpar ck9
+	# What CRIU left is no checkpoint.
+	must_fail "checkpoint" restartwpar -d "$T/state" ck9
+	[ "$(lswpar -c -q -a state ck9)" = D ] || fail "a failed restart left ck9 $(lswpar -c -q -a state ck9)"
+}
