@@ -684,6 +684,23 @@ out:
 	return r;
 }
 
+/* ---- the time namespace ---------------------------------------------------- */
+
+int wpar_ckpt_time_namespace(wpar_error_t *err)
+{
+	struct stat self, children;
+	if (stat("/proc/self/ns/time", &self) < 0 ||
+	    stat("/proc/self/ns/time_for_children", &children) < 0)
+		return wpar_error_errno(err, "this kernel has no time namespaces, which a "
+					     "checkpointable WPAR needs");
+	/* A reboot: the children's is a new one already. */
+	if (self.st_ino != children.st_ino)
+		return 0;
+	if (unshare(CLONE_NEWTIME) < 0)
+		return wpar_error_errno(err, "cannot create the WPAR's time namespace");
+	return 0;
+}
+
 /* ---- restartwpar ----------------------------------------------------------- */
 
 int wpar_restart(const char *name, const struct wpar_restart_opts *o, int *code, wpar_error_t *err)

@@ -92,4 +92,12 @@ int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_pl
 			   const char *dir, const char *log, bool debug, int console_fd,
 			   const char *console_path, pid_t *init_pid, wpar_error_t *err);
 
+/* A checkpointable WPAR runs in a time namespace of its own, so that
+ * CRIU carries its clocks: CLOCK_MONOTONIC and CLOCK_BOOTTIME go on after
+ * a restart from where they were at the checkpoint (the time between is
+ * not seen inside), as they will have to after a move to another host.
+ * Called by the monitor before it clones the WPAR's init: the monitor
+ * stays in the host's, its children go into the new one. */
+int wpar_ckpt_time_namespace(wpar_error_t *err);
+
 #endif

@@ -186,7 +186,7 @@ static int start_instance(struct monitor *m, wpar_error_t *err)
 	bool copied_init = m->init_fd >= 0 && wpar_spec_flag(m->spec->general.checkpointable);
 	if (wpar_confine_prepare(m->spec, err) < 0 ||
 	    wpar_device_filter_reopen(&m->devices, err) < 0 ||
-	    (copied_init && copy_init(m, err) < 0)) {
+	    (copied_init && (copy_init(m, err) < 0 || wpar_ckpt_time_namespace(err) < 0))) {
 		close(sp[0]);
 		close(sp[1]);
 		return -1;

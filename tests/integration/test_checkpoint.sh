@@ -413,3 +413,32 @@ import time; time.sleep(1e6)" </dev/null >/dev/null 2>&1 &'
 	must_fail "checkpoint" restartwpar -d "$T/state" ck9
 	[ "$(lswpar -c -q -a state ck9)" = D ] || fail "a failed restart left ck9 $(lswpar -c -q -a state ck9)"
 }
+
+# A checkpointable WPAR has a time namespace of its own: after -k and a
+# restart its monotonic and boot clocks go on from where they were, the
+# time it was down not seen inside; root inside cannot make another.
+test_checkpoint_clocks_continue() {
+	ok mkwpar -n ckt -c
+	ok startwpar ckt
+	local init
+	init=$(init_pid ckt)
+	[ "$(readlink /proc/$init/ns/time)" != "$(readlink /proc/self/ns/time)" ] ||
+		fail "ckt shares the host's time namespace"
+	must_fail "not permitted" clogin ckt unshare --time true
+	local in1 host1 in2 host2
+	in1=$(clogin ckt cut -d' ' -f1 /proc/uptime)
+	host1=$(cut -d' ' -f1 /proc/uptime)
+	ck_chkpt -k -d "$T/state" ckt
+	ls "$T/state" | grep -q '^timens-' || fail "no time namespace in the checkpoint"
+	sleep 3
+	ok restartwpar -d "$T/state" ckt
+	in2=$(clogin ckt cut -d' ' -f1 /proc/uptime)
+	host2=$(cut -d' ' -f1 /proc/uptime)
+	# Inside: only the time it ran (well under the 3 s it was down);
+	# the host's clock went on past those 3 s.
+	awk -v a="$in1" -v b="$in2" 'BEGIN { exit !(b >= a && b - a < 2.5) }' ||
+		fail "the clock inside went from $in1 to $in2"
+	awk -v a="$host1" -v b="$host2" 'BEGIN { exit !(b - a >= 3) }' ||
+		fail "the host's clock went from $host1 to $host2"
+	ok stopwpar ckt
+}
