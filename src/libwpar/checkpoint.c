@@ -141,12 +141,37 @@ static void veth_add(struct ckpt_meta *meta, const char *inside, const char *out
 {
 	meta->v = xrealloc(meta->v, (meta->nv + 1) * sizeof(*meta->v));
 	meta->v[meta->nv++] =
-	    (struct ckpt_veth){xstrdup(inside), xstrdup(outside), xstrdup(bridge)};
+	    (struct ckpt_veth){xstrdup(inside), xstrdup(outside), bridge ? xstrdup(bridge) : NULL};
 }
 
 /* The host ends of the WPAR's links carry the alias "wpar <name> <inside
  * name>" (net_link.c).  Only veths into a bridge can be carried: a
  * macvlan or ipvlan hangs on a device CRIU does not make. */
+/* The WPAR's links on host devices that are not bridges (net_link.c),
+ * named inside as the device is.  CRIU has no support for ipvlan; it
+ * dumps a macvlan, but CRIU 4.1.1 cannot make it again on Linux 6.18
+ * (the kernel answers its request with EOPNOTSUPP): refused before the
+ * dump, so that no checkpoint is taken that cannot come back. */
+static int vlan_links(const struct wpar_spec *spec, pid_t init, int *code, wpar_error_t *err)
+{
+	for (size_t i = 0; i < spec->n_networks; i++) {
+		const char *dev = spec->networks[i].interface;
+		if (dev == NULL)
+			continue;
+		cleanup_free char *bridge = xasprintf("/sys/class/net/%s/bridge", dev);
+		cleanup_free char *inside =
+		    xasprintf("/proc/%d/root/sys/class/net/%s", (int)init, dev);
+		if (!path_exists(bridge) && path_exists(inside))
+			return fail(code, WPAR_CKPT_ECANNOT, err,
+				    "the network link %s of %s is a macvlan or ipvlan on a host "
+				    "device, which cannot be carried yet (CRIU cannot make a "
+				    "macvlan again on this kernel, nor an ipvlan at all): put the "
+				    "WPAR on a bridge (wparnet -b)",
+				    dev, spec->general.name);
+	}
+	return 0;
+}
+
 static int host_links(const char *name, struct ckpt_meta *meta, int *code, wpar_error_t *err)
 {
 	DIR *d = opendir("/sys/class/net");
@@ -246,8 +271,12 @@ static int meta_write(const char *dir, const struct ckpt_meta *meta, wpar_error_
 	for (size_t i = 0; i < meta->n; i++)
 		strbuf_printf(&sb, "mount=%s %s\n", meta->m[i].key, meta->m[i].directory);
 	for (size_t i = 0; i < meta->nv; i++)
-		strbuf_printf(&sb, "veth=%s %s %s\n", meta->v[i].inside, meta->v[i].outside,
-			      meta->v[i].bridge);
+		if (meta->v[i].bridge)
+			strbuf_printf(&sb, "veth=%s %s %s\n", meta->v[i].inside, meta->v[i].outside,
+				      meta->v[i].bridge);
+		else
+			strbuf_printf(&sb, "macvlan=%s %s\n", meta->v[i].inside,
+				      meta->v[i].outside);
 	cleanup_free char *path = xasprintf("%s/%s", dir, META_FILE);
 	int r = write_file_atomic(path, sb.buf, sb.len, 0600, err);
 	strbuf_release(&sb);
@@ -283,6 +312,7 @@ static int meta_read(const char *dir, struct ckpt_meta *meta, int *code, wpar_er
 			char in[64], out[64], br[64];
 			if (sscanf(eq, "%63s %63s %63s", in, out, br) == 3)
 				veth_add(meta, in, out, br);
+
 		} else if (strcmp(l, "mount") == 0 && strchr(eq, ' ')) {
 			char *sp = strchr(eq, ' ');
 			*sp++ = '\0';
@@ -629,8 +659,9 @@ int wpar_checkpoint(const char *name, const struct wpar_ckpt_opts *o, int *code,
 	meta.tty =
 	    xasprintf("%llx:%llx", (unsigned long long)tty.st_rdev, (unsigned long long)tty.st_dev);
 	if (host_mounts(plan, info.init_pid, &meta, code, err) < 0 ||
-	    host_links(name, &meta, code, err) < 0 || wpar_cgroup_open(name, &cg, err) < 0 ||
-	    check_tree(cg, info.init_pid, code, err) < 0)
+	    host_links(name, &meta, code, err) < 0 ||
+	    vlan_links(spec, info.init_pid, code, err) < 0 ||
+	    wpar_cgroup_open(name, &cg, err) < 0 || check_tree(cg, info.init_pid, code, err) < 0)
 		goto out;
 	/* CRIU freezes the group itself: a group frozen beforehand makes
 	 * it wait (up to its 10 s) for processes it cannot seize there. */

@@ -442,3 +442,26 @@ test_checkpoint_clocks_continue() {
 		fail "the host's clock went from $host1 to $host2"
 	ok stopwpar ckt
 }
+
+# A WPAR on a plain host device (a macvlan or ipvlan link) is refused
+# before anything is frozen or dumped: CRIU could not make the link again.
+test_checkpoint_vlan_link_refused() {
+	net_env 86
+	local nic=wt${NET_ID}c0
+	NET_LINKS+=("$nic")
+	ip link add "$nic" type veth peer name "${nic}p"
+	ip addr add 10.87.0.1/24 dev "$nic"
+	ip link set "$nic" up
+	ip link set "${nic}p" up
+	ok mkwpar -n ckv -c -N address=10.87.0.5 interface="$nic"
+	if ! startwpar ckv >/dev/null 2>&1; then
+		fail "startwpar ckv on $nic: $(startwpar ckv 2>&1)"
+	fi
+	local rc=0
+	OUT=$(chkptwpar -k -d "$T/state" ckv 2>&1) || rc=$?
+	[ "$rc" = 7 ] || fail "chkptwpar of a WPAR on $nic: status $rc: $OUT"
+	contains "$OUT" "macvlan or ipvlan on a host device"
+	[ "$(lswpar -c -q -a state ckv)" = A ] || fail "ckv is $(lswpar -c -q -a state ckv)"
+	[ ! -e "$T/state/wpar.ckpt" ] || fail "a checkpoint was written"
+	ok stopwpar ckv
+}
