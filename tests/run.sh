@@ -104,41 +104,37 @@ if [ "${WPAR_SKIP_ASAN:-0}" != 1 ]; then
 	fi
 fi
 
+# run_counted LABEL COMMAND...: runs a runner that ends with "N passed, N
+# failed", shows its output, and adds its counts.
+run_counted() {
+	local label=$1 out line nf
+	shift
+	out=$(mktemp)
+	"$@" | tee "$out"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+	rm -f "$out"
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		failures+=("$label: the runner did not finish")
+		return
+	fi
+	passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+	nf=$(echo "$line" | cut -d' ' -f3)
+	failed=$((failed + nf))
+	[ "$nf" -gt 0 ] && failures+=("$label: $nf failed (see above)")
+}
+
 echo "== integration tests"
-it_out=$(mktemp)
-WPAR_BIN="$top/build/src/cmd" bash tests/integration/run.sh | tee "$it_out"
-it_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$it_out" | tail -1)
-rm -f "$it_out"
-if [ -z "$it_line" ]; then
-	failed=$((failed + 1))
-	failures+=("integration: the runner did not finish")
-else
-	passed=$((passed + $(echo "$it_line" | cut -d' ' -f1)))
-	itf=$(echo "$it_line" | cut -d' ' -f3)
-	failed=$((failed + itf))
-	[ "$itf" -gt 0 ] && failures+=("integration: $itf failed (see above)")
-fi
+run_counted integration env WPAR_BIN="$top/build/src/cmd" bash tests/integration/run.sh
 
 # The battery in every mode this host supports: the default set-up, the
 # device filter as a cgroup v2 BPF program, and system WPARs with a user
 # namespace of their own.
 for iso_mode in default bpf userns; do
-	echo "== isolation battery ($iso_mode)"
-	iso_out=$(mktemp)
-	WPAR_ISO_MODE=$iso_mode WPAR_BIN="$top/build/src/cmd" \
-		WPAR_ISO_PROBE="$top/build/tests/isolation/wpar-iso-probe" \
-		bash tests/isolation/run.sh | tee "$iso_out"
-	iso_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$iso_out" | tail -1)
-	rm -f "$iso_out"
-	if [ -z "$iso_line" ]; then
-		failed=$((failed + 1))
-		failures+=("isolation ($iso_mode): the battery did not finish")
-	else
-		passed=$((passed + $(echo "$iso_line" | cut -d' ' -f1)))
-		isof=$(echo "$iso_line" | cut -d' ' -f3)
-		failed=$((failed + isof))
-		[ "$isof" -gt 0 ] && failures+=("isolation ($iso_mode): $isof failed (see above)")
-	fi
+
+	run_counted "isolation ($iso_mode)" env WPAR_ISO_MODE=$iso_mode \
+		WPAR_BIN="$top/build/src/cmd" \
+		WPAR_ISO_PROBE="$top/build/tests/isolation/wpar-iso-probe" bash tests/isolation/run.sh
 done
 
 echo
