@@ -131,7 +131,6 @@ run_counted integration env WPAR_BIN="$top/build/src/cmd" bash tests/integration
 # device filter as a cgroup v2 BPF program, and system WPARs with a user
 # namespace of their own.
 for iso_mode in default bpf userns; do
-
 	run_counted "isolation ($iso_mode)" env WPAR_ISO_MODE=$iso_mode \
 		WPAR_BIN="$top/build/src/cmd" \
 		WPAR_ISO_PROBE="$top/build/tests/isolation/wpar-iso-probe" bash tests/isolation/run.sh
