@@ -1,7 +1,9 @@
-/* restartwpar: bring a Defined system WPAR back from a checkpoint. */
+/* restartwpar: bring a WPAR back from a checkpoint (a Defined system WPAR;
+ * an application WPAR runs again under restartwpar until it ends). */
 #include <stdio.h>
 #include <string.h>
 
+#include "appwpar.h"
 #include "checkpoint.h"
 #include "cmdline.h"
 #include "util.h"
@@ -32,13 +34,19 @@ int main(int argc, char **argv)
 	} else {
 		/* -a (resolve conflicting settings) is for application WPARs;
 		 * a system WPAR has none to resolve. */
+		bool app = false;
+		int wstatus = 0;
 		struct wpar_restart_opts opts = {.dir = a.dir,
 						 .log = a.log,
 						 .debug = a.debug,
 						 .paused = wpar_cmdline_has(&cl, 'p'),
-						 .progress = stdout};
+						 .progress = stdout,
+						 .app_ran = &app,
+						 .app_wstatus = &wstatus};
 		if (wpar_restart(a.name, &opts, &status, &err) < 0)
 			wpar_error_report("restartwpar", &err);
+		else if (app) /* AIX: the application's exit status */
+			status = wpar_app_exit_like(wstatus);
 	}
 	wpar_cmdline_release(&cl);
 	return status;

@@ -12,6 +12,10 @@ int main(int argc, char **argv)
 {
 	struct wpar_monitor_opts o = {.status_fd = -1};
 	bool app = false;
+	/* The init of a checkpointable application WPAR, exec'd inside it
+	 * (appinit.c): the command's pid, the status pipe. */
+	if (argc == 4 && strcmp(argv[1], "--app-init") == 0)
+		wpar_app_reaper_main((pid_t)atoi(argv[2]), atoi(argv[3]));
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			o.name = argv[++i];

@@ -160,25 +160,6 @@ static int write_spec_file(const char *path, const struct wpar_spec *spec, wpar_
 	return write_file_atomic(path, text, strlen(text), 0644, err);
 }
 
-/* Ends wparexec the way the command ended. */
-static int exit_like(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	int sig = WTERMSIG(status);
-	/* Die of the same signal, so that the shell sees what the command
-	 * did (and stops a loop on ^C), without a core of wparexec. */
-	struct rlimit none = {0, 0};
-	setrlimit(RLIMIT_CORE, &none);
-	signal(sig, SIG_DFL);
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	return 128 + sig;
-}
-
 static int fail(wpar_error_t *err, int status)
 {
 	fprintf(stderr, "wparexec: %s\n", (*err)->msg);
@@ -244,12 +225,23 @@ int main(int argc, char **argv)
 	    .progress = wpar_cmdline_has(&rq.cl, 'v') ? stderr : NULL,
 	};
 	int status = 0;
+	bool checkpointed = false;
+	ao.checkpointed = &checkpointed;
+	ao.console_log = true;
 	if (wpar_app_run(rq.spec, &ao, &status, &err) < 0) {
 		rc = fail(&err, WPAR_APP_EXIT_FAILED);
 		goto out;
 	}
 	wpar_timing_mark("exit");
-	rc = exit_like(status);
+	if (checkpointed) {
+		fprintf(stderr,
+			"wparexec: workload partition %s was checkpointed and stopped "
+			"(chkptwpar -k); restartwpar brings it back\n",
+			rq.spec->general.name);
+		rc = WPAR_APP_EXIT_CHECKPOINTED;
+		goto out;
+	}
+	rc = wpar_app_exit_like(status);
 out:
 	free(env);
 	free(rq.argv);

@@ -8,10 +8,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <linux/mount.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -155,6 +158,51 @@ static void report(int fd, const char *msg)
 	}
 }
 
+/* A checkpointable WPAR (wparexec -c): its init leads a session of its
+ * own, with the monitor's pty as its controlling terminal, so that CRIU
+ * finds the whole session inside the WPAR's tree.  The command writes
+ * to that pty (the monitor copies it to the console log) and reads from
+ * /dev/null: nothing of the caller's terminal, pipes or files is left
+ * in the tree, and everything in it can be carried. */
+static int take_console(const struct wpar_app_child *c, wpar_error_t *err)
+{
+	if (c->console_fd < 0)
+		return 0;
+	if (setsid() < 0 || ioctl(c->console_fd, TIOCSCTTY, 0) < 0)
+		return wpar_error_errno(err, "cannot take the WPAR's console");
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(c->console_fd, 1) < 0 ||
+	    dup2(c->console_fd, 2) < 0)
+		return wpar_error_errno(err, "cannot attach the WPAR's console");
+	close(null);
+	close(c->console_fd);
+	/* The caller's other descriptors do not reach the command (the sync
+	 * socket still closes at its exec). */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	return 0;
+}
+
+/* The checkpointable init execs the reaper by its path in the WPAR's
+ * mount namespace: CRIU finds the executable of every process there, and
+ * this process's own (wparexec's, mapped before the namespace existed)
+ * is on a mount it cannot find.  The command stays its child. */
+static void exec_reaper(const struct wpar_app_child *c, pid_t command)
+{
+	/* The status pipe as fd 3, the only one above stdio (take_console
+	 * made every other close at this exec). */
+	int fd = c->status_fd == 3 ? 3 : dup2(c->status_fd, 3);
+	if (fd == 3)
+		fcntl(fd, F_SETFD, 0);
+	char pid[16];
+	snprintf(pid, sizeof(pid), "%d", (int)command);
+	char *argv[] = {"wparexec-init", "--app-init", pid, "3", NULL};
+	char *envp[] = {NULL};
+	if (fd == 3)
+		execve(c->reaper_path, argv, envp);
+	/* Without it the WPAR still runs (the reaper below); chkptwpar
+	 * refuses it. */
+}
+
 static void exec_command(const struct wpar_app_child *c)
 {
 	/* What the caller's signals were: handlers do not survive exec, but
@@ -181,6 +229,54 @@ static void write_status(int fd, int status)
 	if (write(fd, &status, sizeof(status)) != sizeof(status)) {
 		/* the monitor then reads init's own status */
 	}
+}
+
+/* Reaps every orphan and passes signals on until the command ends, then
+ * reports its wait status and ends the WPAR. */
+static void __attribute__((noreturn)) reap(pid_t command, int status_fd)
+{
+	sigset_t all;
+	sigfillset(&all);
+	/* When a signal went to the whole process group (kill -TERM -pgid),
+	 * the command got it directly, this init too, and the monitor passes
+	 * its copy on: that copy is dropped.  The direct one always comes
+	 * first (one kill() queues them all), so a pass-on of the same
+	 * signal shortly after a direct one is that duplicate. */
+	long long direct_ms[NSIG] = {0};
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&all, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			bool passed_on =
+			    si.si_code == SI_QUEUE && si.si_value.sival_int == WPAR_APP_SIGNAL_MARK;
+			long long now = monotonic_ms();
+			if (!passed_on)
+				direct_ms[sig] = now;
+			else if (direct_ms[sig] == 0 || now - direct_ms[sig] > DUPLICATE_WINDOW_MS)
+				kill(command, sig);
+			continue;
+		}
+		int status;
+		pid_t pid;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid != command)
+				continue;
+			wpar_timing_mark("init: command ended");
+			write_status(status_fd, status);
+			_exit(0);
+		}
+	}
+}
+
+void wpar_app_reaper_main(pid_t command, int status_fd)
+{
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	prctl(PR_SET_NAME, "wparexec-init");
+	reap(command, status_fd);
 }
 
 void wpar_app_child_main(const struct wpar_app_child *c)
@@ -214,7 +310,7 @@ void wpar_app_child_main(const struct wpar_app_child *c)
 	else if (build_view(c, &err) == 0 && sethostname(host, strlen(host)) < 0)
 		wpar_error_errno(&err, "cannot set the host name %s", host);
 	wpar_timing_mark("init: view");
-	if (err == NULL && wpar_spawn_loopback_up(&err) == 0)
+	if (err == NULL && wpar_spawn_loopback_up(&err) == 0 && take_console(c, &err) == 0)
 		wpar_confine_apply(c->spec, &err);
 	wpar_timing_mark("init: confined");
 	if (err) {
@@ -232,35 +328,7 @@ void wpar_app_child_main(const struct wpar_app_child *c)
 	 * socket (the command's, close-on-exec) is gone. */
 	close(c->sync_fd);
 	wpar_timing_mark("init: forked");
-	/* When a signal went to the whole process group (kill -TERM -pgid),
-	 * the command got it directly, this init too, and the monitor passes
-	 * its copy on: that copy is dropped.  The direct one always comes
-	 * first (one kill() queues them all), so a pass-on of the same
-	 * signal shortly after a direct one is that duplicate. */
-	long long direct_ms[NSIG] = {0};
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(&all, &si);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			bool passed_on =
-			    si.si_code == SI_QUEUE && si.si_value.sival_int == WPAR_APP_SIGNAL_MARK;
-			long long now = monotonic_ms();
-			if (!passed_on)
-				direct_ms[sig] = now;
-			else if (direct_ms[sig] == 0 || now - direct_ms[sig] > DUPLICATE_WINDOW_MS)
-				kill(command, sig);
-			continue;
-		}
-		int status;
-		pid_t pid;
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (pid != command)
-				continue;
-			wpar_timing_mark("init: command ended");
-			write_status(c->status_fd, status);
-			_exit(0);
-		}
-	}
+	if (c->console_fd >= 0)
+		exec_reaper(c, command);
+	reap(command, c->status_fd);
 }

@@ -10,19 +10,23 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "checkpoint.h"
 #include "confine.h"
 #include "privs.h"
 #include "control.h"
@@ -340,6 +344,9 @@ struct app {
 	struct wpar_control ctl;
 	int sig_fd, watcher_fd, status_pipe;
 	int wpar_lock_fd; /* the WPAR's lock while the start holds it */
+	bool ckpt;        /* checkpointable: the console below, the exec'd init */
+	int console_master, console_slave, log_fd;
+	bool checkpointed; /* ended by chkptwpar -k */
 	pid_t init_pid;
 	bool have_status; /* the command's wait status came */
 	int status;
@@ -385,6 +392,54 @@ static int open_cgroup(struct app *a, wpar_error_t *err)
 	return wpar_privs_check_host(a->spec, filtered == 1, err);
 }
 
+/* A checkpointable WPAR's console: a pty of the host's, the init's
+ * controlling terminal and its command's stdout and stderr (raw, so that
+ * bytes pass unchanged); the monitor copies what comes out to its own
+ * standard output and, for wparexec and restartwpar, to the console log
+ * (startwpar's monitor has that log as its standard output). */
+static int open_console(struct app *a, wpar_error_t *err)
+{
+	if (!a->ckpt)
+		return 0;
+	a->console_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (a->console_master < 0 || grantpt(a->console_master) < 0 ||
+	    unlockpt(a->console_master) < 0)
+		return wpar_error_errno(err, "cannot allocate the console pty");
+	const char *slave = ptsname(a->console_master);
+	a->console_slave = slave ? open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+	if (a->console_slave < 0)
+		return wpar_error_errno(err, "cannot open the console pty");
+	struct termios t;
+	if (tcgetattr(a->console_slave, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(a->console_slave, TCSANOW, &t);
+	}
+	fcntl(a->console_master, F_SETFL, O_NONBLOCK);
+	if (!a->o->console_log)
+		return 0;
+	cleanup_free char *dir = xasprintf("%s/%s", wpar_paths()->logdir, a->name);
+	cleanup_free char *log = xasprintf("%s/console.log", dir);
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	a->log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (a->log_fd < 0)
+		return wpar_error_errno(err, "cannot open %s", log);
+	return 0;
+}
+
+static void drain_console(struct app *a)
+{
+	char buf[4096];
+	ssize_t n;
+	while (a->console_master >= 0 && (n = read(a->console_master, buf, sizeof(buf))) > 0) {
+		/* A full log or a closed stdout must not stop the WPAR. */
+		if (a->log_fd >= 0 && write(a->log_fd, buf, (size_t)n) < 0) {
+		}
+		if (write(1, buf, (size_t)n) < 0) {
+		}
+	}
+}
+
 /* Clones the WPAR's init and lets it go; *sync_fd then tells how its
  * start ends (wait_exec). */
 static int clone_init(struct app *a, const char *path, char *const *argv, char *const *envp,
@@ -398,7 +453,10 @@ static int clone_init(struct app *a, const char *path, char *const *argv, char *
 		close(sp[1]);
 		return wpar_error_errno(err, "pipe");
 	}
-	if (wpar_confine_prepare(a->spec, err) < 0) {
+	cleanup_free char *reaper = a->ckpt ? wpar_helper_path("wpar-monitor") : NULL;
+	/* A checkpointable WPAR's clocks are its own (checkpoint.h). */
+	if (wpar_confine_prepare(a->spec, err) < 0 ||
+	    (a->ckpt && wpar_ckpt_time_namespace(err) < 0)) {
 		close(sp[0]);
 		close(sp[1]);
 		close(st[0]);
@@ -422,9 +480,11 @@ static int clone_init(struct app *a, const char *path, char *const *argv, char *
 		    .cg = a->cg,
 		    .born_inside = born_inside,
 		    .monitor_fds = {a->ctl.lock_fd, a->ctl.listen_fd, a->sig_fd, a->watcher_fd,
-				    a->wpar_lock_fd},
+				    a->wpar_lock_fd, a->console_master, a->log_fd},
 		    .limits = &a->limits,
 		    .host = &a->host,
+		    .console_fd = a->ckpt ? a->console_slave : -1,
+		    .reaper_path = reaper,
 		};
 		wpar_app_child_main(&c);
 	}
@@ -469,6 +529,30 @@ static int wait_exec(int sync_fd, wpar_error_t *err)
 	return r;
 }
 
+/* restartwpar: the tree comes back from its checkpoint as this
+ * process's child, its console the new pty, its status pipe a new one. */
+static int restore_init(struct app *a, wpar_error_t *err)
+{
+	int st[2];
+	if (pipe2(st, O_CLOEXEC) < 0)
+		return wpar_error_errno(err, "pipe");
+	status_line(a, "msg", "Restoring workload partition processes.");
+	pid_t pid = 0;
+	int r = wpar_ckpt_restore_app(a->spec, a->o->restore_dir, a->o->restore_log,
+				      a->o->restore_debug, a->console_slave, st[1], &pid, err);
+	close(st[1]);
+	if (r < 0) {
+		close(st[0]);
+		return -1;
+	}
+	a->init_pid = pid;
+	a->status_pipe = st[0];
+	if (a->o->restore_paused && (wpar_cgroup_freeze(a->cg, true, err) < 0 ||
+				     wpar_state_change(a->name, WPAR_PAUSED, err) < 0))
+		return -1;
+	return 0;
+}
+
 static int record_running(struct app *a, wpar_error_t *err)
 {
 	struct wpar_runtime_info info = {
@@ -480,7 +564,8 @@ static int record_running(struct app *a, wpar_error_t *err)
 	info.has_caps = true;
 	if (wpar_runtime_write(a->name, &info, err) < 0)
 		return -1;
-	struct wpar_state_record rec = {.state = WPAR_ACTIVE, .pid = getpid()};
+	struct wpar_state_record rec = {.state = a->o->restore_paused ? WPAR_PAUSED : WPAR_ACTIVE,
+					.pid = getpid()};
 	snprintf(rec.boot_id, sizeof(rec.boot_id), "%s", info.boot_id);
 	if (a->transient)
 		snprintf(rec.op, sizeof(rec.op), "%s", TRANSIENT_OP);
@@ -551,15 +636,18 @@ static int event_loop(struct app *a)
 	wpar_regulator_run(&a->regulator, a->name, a->cg, &a->limits, &a->host, NULL);
 	long long next_tick = monotonic_ms() + WPAR_REGULATOR_TICK_MS;
 	for (;;) {
-		struct pollfd p[3] = {{a->sig_fd, POLLIN, 0},
+		struct pollfd p[4] = {{a->sig_fd, POLLIN, 0},
 				      {a->ctl.listen_fd, POLLIN, 0},
-				      {a->status_pipe, POLLIN, 0}};
+				      {a->status_pipe, POLLIN, 0},
+				      {a->console_master, POLLIN, 0}};
 		long long wake = next_tick;
 		if (a->stopping && a->deadline_ms >= 0 && !a->swept && a->deadline_ms < wake)
 			wake = a->deadline_ms;
 		long long left = wake - monotonic_ms();
-		if (poll(p, 3, left < 0 ? 0 : (int)left) < 0 && errno != EINTR)
+		if (poll(p, 4, left < 0 ? 0 : (int)left) < 0 && errno != EINTR)
 			continue;
+		if (p[3].revents & POLLIN)
+			drain_console(a);
 		if (monotonic_ms() >= next_tick) {
 			wpar_error_t e = NULL;
 			if (wpar_regulator_run(&a->regulator, a->name, a->cg, &a->limits, &a->host,
@@ -589,7 +677,11 @@ static int event_loop(struct app *a)
 		}
 		int status;
 		if (waitpid(a->init_pid, &status, WNOHANG) == a->init_pid) {
+			drain_console(a);
 			command_ended(a); /* a status written just before the end */
+			cleanup_free char *mark = wpar_runtime_path(a->name, WPAR_CKPT_KILL_MARK);
+			a->checkpointed = !a->have_status && path_exists(mark);
+			unlink(mark);
 			return a->have_status ? a->status : status;
 		}
 	}
@@ -653,6 +745,13 @@ static int block_signals(struct app *a, sigset_t *command_mask, wpar_error_t *er
 	a->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (a->sig_fd < 0)
 		return wpar_error_errno(err, "signalfd");
+	/* The console's copy to a standard output that went away fails
+	 * (EPIPE) instead of ending the monitor. */
+	sigset_t pipe_set;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (a->ckpt)
+		sigprocmask(SIG_BLOCK, &pipe_set, NULL);
 	return 0;
 }
 
@@ -669,6 +768,10 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 			.watcher_fd = -1,
 			.status_pipe = -1,
 			.wpar_lock_fd = -1,
+			.ckpt = wpar_spec_flag(spec->general.checkpointable),
+			.console_master = -1,
+			.console_slave = -1,
+			.log_fd = -1,
 			.deadline_ms = -1};
 	cleanup_free char *path = NULL;
 	char *sh_argv[] = {"sh", "-c", spec->general.application, NULL};
@@ -679,7 +782,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 	char *const *envp = o->envp ? o->envp : minimal_env;
 
 	wpar_timing_mark("run");
-	cleanup_lock struct wpar_lock *lock = NULL;
+	cleanup_lock struct wpar_lock *lock = o->lock;
 	if (a.transient && claim(spec, false, &lock, err) < 0)
 		return -1;
 	a.wpar_lock_fd = lock ? wpar_lock_fd(lock) : -1;
@@ -693,13 +796,14 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 	if (r == 0)
 		status_line(&a, "msg", "Loading workload partition.");
 	if (r == 0 && (wpar_control_open(a.name, &a.ctl, err) < 0 || open_cgroup(&a, err) < 0 ||
-		       block_signals(&a, &command_mask, err) < 0))
+		       open_console(&a, err) < 0 || block_signals(&a, &command_mask, err) < 0))
 		r = -1;
 	wpar_timing_mark("cgroup-runtime");
 	int sync_fd = -1;
 	if (r == 0) {
 		run_script(&a, "start");
-		r = clone_init(&a, path, argv, envp, &command_mask, &sync_fd, err);
+		r = o->restore_dir ? restore_init(&a, err)
+				   : clone_init(&a, path, argv, envp, &command_mask, &sync_fd, err);
 	}
 	/* While the init builds the WPAR (a millisecond or so on a second
 	 * CPU): the watcher and the records.  A start that fails after this
@@ -735,7 +839,7 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 		finish(&a, false);
 	} else {
 		wpar_strv_free(made, n_made);
-		if (a.transient) {
+		if (lock) {
 			wpar_lock_release(lock);
 			lock = NULL;
 			a.wpar_lock_fd = -1;
@@ -745,6 +849,8 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 			close(a.status_fd);
 		a.status_fd = -1;
 		*wstatus = event_loop(&a);
+		if (o->checkpointed)
+			*o->checkpointed = a.checkpointed;
 		wpar_timing_mark("ended");
 		a.init_pid = 0;
 		finish(&a, true);
@@ -758,11 +864,112 @@ int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wst
 		wpar_cgroup_free(a.cg);
 	wpar_limits_release(&a.limits);
 	wpar_control_close(&a.ctl);
-	int fds[] = {a.watcher_fd, a.status_pipe};
+	int fds[] = {a.watcher_fd, a.status_pipe, a.console_master, a.console_slave, a.log_fd};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	return r;
+}
+
+int wpar_app_exit_like(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	int sig = WTERMSIG(status);
+	/* Die of the same signal, so that the shell sees what the command
+	 * did (and stops a loop on ^C), without a core. */
+	struct rlimit none = {0, 0};
+	setrlimit(RLIMIT_CORE, &none);
+	signal(sig, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	return 128 + sig;
+}
+
+/* A kept definition (wparexec -c -1) restarts as it starts: Defined,
+ * under its lock, which the run lets go of once the WPAR is up. */
+static int take_kept(const char *name, struct wpar_spec **spec, struct wpar_lock **lock, int *code,
+		     wpar_error_t *err)
+{
+	wpar_error_t busy = NULL;
+	if (wpar_store_load(name, spec, err) < 0)
+		return -1;
+	if (wpar_spec_type(*spec) != WPAR_APPLICATION) {
+		*code = WPAR_CKPT_ECORRUPT;
+		return wpar_error_input(err,
+					"the checkpoint is of an application WPAR, and %s is a "
+					"system WPAR",
+					name);
+	}
+	if (wpar_lock_acquire(name, WPAR_LOCK_NOWAIT, lock, &busy) < 0) {
+		wpar_error_release(&busy);
+		*code = WPAR_CKPT_EBUSY;
+		return wpar_error_input(err, "workload partition %s is busy", name);
+	}
+	enum wpar_state st = wpar_state_effective_locked(name, NULL);
+	if (st != WPAR_DEFINED) {
+		*code = WPAR_CKPT_EBUSY;
+		return wpar_error_input(err,
+					"workload partition %s is %s; it must be Defined to be "
+					"restarted",
+					name, wpar_state_word(st));
+	}
+	return wpar_state_set(name, WPAR_TRANSITIONAL, "restart", err);
+}
+
+int wpar_app_restart(const char *name, const char *dir, const char *log, bool debug, bool paused,
+		     int *wstatus, int *code, wpar_error_t *err)
+{
+	*code = WPAR_CKPT_EINTERNAL;
+	if (geteuid() != 0) {
+		*code = WPAR_CKPT_EROOT;
+		return wpar_error_input(err, "only root can restart a workload partition");
+	}
+	cleanup_spec struct wpar_spec *spec = NULL;
+	struct wpar_lock *lock = NULL;
+	bool kept = wpar_store_exists(name);
+	int r = kept ? take_kept(name, &spec, &lock, code, err)
+		     : wpar_ckpt_saved_definition(dir, &spec, code, err);
+	if (r == 0 && !wpar_spec_flag(spec->general.checkpointable)) {
+		*code = WPAR_CKPT_ENOTCKPT;
+		r = wpar_error_input(err, "workload partition %s is not checkpointable", name);
+	}
+	if (r == 0 && !kept && wpar_app_check(spec, err) < 0)
+		r = -1;
+	if (r < 0) {
+		if (lock)
+			wpar_lock_release(lock);
+		return -1;
+	}
+	/* A transient WPAR claims its name again: one that runs already
+	 * (checkpointed without -k) is busy. */
+	bool checkpointed = false;
+	struct wpar_app_opts o = {.definition = kept,
+				  .status_fd = -1,
+				  .progress = stdout,
+				  .console_log = true,
+				  .lock = lock,
+				  .restore_dir = dir,
+				  .restore_log = log,
+				  .restore_debug = debug,
+				  .restore_paused = paused,
+				  .checkpointed = &checkpointed};
+	if (wpar_app_run(spec, &o, wstatus, err) < 0) {
+		*code = (*err)->status == EEXIST ? WPAR_CKPT_EBUSY : WPAR_CKPT_ECANNOT;
+		return -1;
+	}
+	if (checkpointed) {
+		fprintf(stderr,
+			"restartwpar: workload partition %s was checkpointed and stopped "
+			"(chkptwpar -k); restartwpar brings it back\n",
+			name);
+		*wstatus = WPAR_APP_EXIT_CHECKPOINTED << 8;
+	}
+	*code = WPAR_CKPT_OK;
+	return 0;
 }
 
 int wpar_app_monitor_run(const char *name, int status_fd)
@@ -791,14 +998,20 @@ int wpar_app_monitor_run(const char *name, int status_fd)
 	close(fd);
 	static char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			       "HOME=/", NULL};
-	struct wpar_app_opts o = {.envp = envp, .definition = true, .status_fd = status_fd};
+	bool checkpointed = false;
+	struct wpar_app_opts o = {.envp = envp,
+				  .definition = true,
+				  .status_fd = status_fd,
+				  .checkpointed = &checkpointed};
 	int status = 0;
 	if (wpar_app_run(spec, &o, &status, &err) < 0) {
 		dprintf(status_fd, "err %s\n", err->msg);
 		wpar_error_release(&err);
 		return 1;
 	}
-	if (WIFEXITED(status))
+	if (checkpointed)
+		dprintf(2, "[monitor] checkpointed and stopped (chkptwpar -k)\n");
+	else if (WIFEXITED(status))
 		dprintf(2, "[monitor] the command exited with status %d\n", WEXITSTATUS(status));
 	else
 		dprintf(2, "[monitor] the command was killed by signal %d\n", WTERMSIG(status));

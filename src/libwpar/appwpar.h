@@ -22,6 +22,7 @@
 #include "error.h"
 #include "resources.h"
 #include "spec.h"
+#include "store.h"
 
 struct wpar_app_opts {
 	/* The command; NULL: the spec's `application`, through /bin/sh -c. */
@@ -34,11 +35,25 @@ struct wpar_app_opts {
 	bool definition;
 	int status_fd;  /* startwpar's status pipe ("msg", "ok", "err" lines), or -1 */
 	FILE *progress; /* AIX-style progress lines (-v), or NULL */
+	/* A checkpointable WPAR's console (its command's output): copied to
+	 * the console log too (wparexec, restartwpar), not only to stdout. */
+	bool console_log;
+	/* The WPAR's lock, held by the caller; released once it runs. */
+	struct wpar_lock *lock;
+	/* restartwpar: the tree comes back from this checkpoint instead of
+	 * a new command. */
+	const char *restore_dir, *restore_log;
+	bool restore_debug, restore_paused;
+	/* Out: the WPAR ended by chkptwpar -k (its command's status then
+	 * means nothing). */
+	bool *checkpointed;
 };
 
 /* What wparexec's exit status must say of an error before the command
- * ran: 127 command not found, 126 not executable, 125 anything else. */
+ * ran: 127 command not found, 126 not executable, 125 anything else;
+ * 124: the WPAR was checkpointed and stopped (chkptwpar -k). */
 enum {
+	WPAR_APP_EXIT_CHECKPOINTED = 124,
 	WPAR_APP_EXIT_FAILED = 125,
 	WPAR_APP_EXIT_NOEXEC = 126,
 	WPAR_APP_EXIT_NOTFOUND = 127,
@@ -70,6 +85,18 @@ int wpar_app_define(struct wpar_spec *spec, wpar_error_t *err);
 int wpar_app_run(struct wpar_spec *spec, const struct wpar_app_opts *o, int *wstatus,
 		 wpar_error_t *err);
 
+/* Ends the calling command the way an application WPAR's command ended
+ * (its exit status, or the same signal, without a core). */
+int wpar_app_exit_like(int status);
+
+/* restartwpar of an application WPAR: the WPAR again from its
+ * checkpoint, under the caller as its monitor (AIX: restartwpar returns
+ * when the WPAR ends, with its command's status in *wstatus).  A WPAR
+ * that no longer exists (it lived only as long as its command) is made
+ * again from the definition saved in the checkpoint. */
+int wpar_app_restart(const char *name, const char *dir, const char *log, bool debug, bool paused,
+		     int *wstatus, int *code, wpar_error_t *err);
+
 /* The monitor of a kept definition that startwpar runs (wpar-monitor
  * --app): no terminal, the command's output in the WPAR's console log;
  * the WPAR goes back to Defined when the command ends.  Returns the
@@ -95,12 +122,16 @@ struct wpar_app_child {
 	int status_fd;         /* to the monitor: the command's wait status (an int) */
 	struct wpar_cgroup *cg;
 	bool born_inside;                 /* in the cgroup2 group from the clone on */
-	int monitor_fds[5];               /* the monitor's own (its locks, socket, ...): closed */
+	int monitor_fds[7];               /* the monitor's own (its locks, socket, ...): closed */
 	const struct wpar_limits *limits; /* resource controls put in force inside */
 	const struct wpar_host_resources *host;
+	int console_fd;          /* checkpointable: the monitor's pty slave; else -1 */
+	const char *reaper_path; /* checkpointable: what the init execs (wpar-monitor) */
 };
 /* Never returns. */
 void wpar_app_child_main(const struct wpar_app_child *c) __attribute__((noreturn));
+/* The checkpointable init after its exec (wpar-monitor --app-init). */
+void wpar_app_reaper_main(pid_t command, int status_fd) __attribute__((noreturn));
 
 /* ---- internal: -M dependencies (appdeps.c) ---- */
 /* Mounts the dependencies that are not mounted yet; on failure undoes

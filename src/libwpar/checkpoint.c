@@ -1,4 +1,5 @@
-/* Checkpoint and restart of system WPARs with CRIU (checkpoint.h).
+/* Checkpoint and restart of system and application WPARs with CRIU
+ * (checkpoint.h).
  *
  * CRIU is driven through libcriu, which runs the criu binary in its
  * service mode and talks to it over a socket (the RPC interface).  What
@@ -32,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "appwpar.h"
 #include "cgroup.h"
 #include "cmdline.h"
 #include "fsimage.h"
@@ -42,6 +44,7 @@
 #include "util.h"
 
 #define META_FILE     "wpar.ckpt"
+#define SAVED_SPEC    "wpar.cf"
 #define META_MAGIC    "wpar-checkpoint 1"
 #define CONSOLE_KEY   "console"
 #define DPKG_KEY      "dpkginfo"
@@ -115,12 +118,15 @@ struct ckpt_meta {
 	struct ckpt_veth *v;
 	size_t nv;
 	long long created;
+	bool app;     /* an application WPAR */
+	char *status; /* its init's status pipe ("pipe:[inode]") */
 };
 
 static void meta_release(struct ckpt_meta *meta)
 {
 	free(meta->name);
 	free(meta->tty);
+	free(meta->status);
 	for (size_t i = 0; i < meta->n; i++) {
 		free(meta->m[i].key);
 		free(meta->m[i].directory);
@@ -268,6 +274,8 @@ static int meta_write(const char *dir, const struct ckpt_meta *meta, wpar_error_
 	struct strbuf sb = {0};
 	strbuf_printf(&sb, "%s\nname=%s\ncreated=%lld\ntty=%s\n", META_MAGIC, meta->name,
 		      meta->created, meta->tty);
+	if (meta->app)
+		strbuf_printf(&sb, "type=app\nstatus=%s\n", meta->status);
 	for (size_t i = 0; i < meta->n; i++)
 		strbuf_printf(&sb, "mount=%s %s\n", meta->m[i].key, meta->m[i].directory);
 	for (size_t i = 0; i < meta->nv; i++)
@@ -308,6 +316,10 @@ static int meta_read(const char *dir, struct ckpt_meta *meta, int *code, wpar_er
 			meta->tty = xstrdup(eq);
 		else if (strcmp(l, "created") == 0)
 			meta->created = atoll(eq);
+		else if (strcmp(l, "type") == 0)
+			meta->app = strcmp(eq, "app") == 0;
+		else if (strcmp(l, "status") == 0 && meta->status == NULL)
+			meta->status = xstrdup(eq);
 		else if (strcmp(l, "veth") == 0) {
 			char in[64], out[64], br[64];
 			if (sscanf(eq, "%63s %63s %63s", in, out, br) == 3)
@@ -319,7 +331,7 @@ static int meta_read(const char *dir, struct ckpt_meta *meta, int *code, wpar_er
 			meta_add(meta, eq, sp, NULL);
 		}
 	}
-	if (meta->name == NULL || meta->tty == NULL) {
+	if (meta->name == NULL || meta->tty == NULL || (meta->app && meta->status == NULL)) {
 		meta_release(meta);
 		return fail(code, WPAR_CKPT_ECORRUPT, err, "%s is incomplete", path);
 	}
@@ -576,7 +588,15 @@ static int dump(const char *name, const struct wpar_ckpt_opts *o, pid_t init,
 		snprintf(ext, sizeof(ext), "mnt[%s]:%s", meta->m[i].directory, meta->m[i].key);
 		criu_local_add_external(opts, ext);
 	}
-	criu_local_add_external(opts, "mnt[/dev/console]:" CONSOLE_KEY);
+	if (meta->app) {
+		/* An application WPAR's mounts are the host's, slaves of
+		 * them: CRIU names each by its path on the host. */
+		criu_local_set_auto_ext_mnt(opts, true);
+		criu_local_set_ext_masters(opts, true);
+		criu_local_set_ext_sharing(opts, true);
+	} else {
+		criu_local_add_external(opts, "mnt[/dev/console]:" CONSOLE_KEY);
+	}
 	snprintf(ext, sizeof(ext), "tty[%s]", meta->tty);
 	criu_local_add_external(opts, ext);
 	cleanup_free char *log = xasprintf("%s/%s", o->dir, DUMP_LOG);
@@ -613,21 +633,58 @@ static int dump(const char *name, const struct wpar_ckpt_opts *o, pid_t init,
 	return 0;
 }
 
+/* An application WPAR's init must be the checkpointable one (wparexec
+ * -c): a session leader, exec'd inside the WPAR, with its status pipe to
+ * the monitor (which the restart hands over to the new monitor). */
+static int app_init(const char *name, pid_t init, struct ckpt_meta *meta, int *code,
+		    wpar_error_t *err)
+{
+	for (int fd = 3; fd < 64 && meta->status == NULL; fd++) {
+		char link[64], target[64];
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)init, fd);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n > 0 && (target[n] = '\0', strncmp(target, "pipe:[", 6) == 0))
+			meta->status = xstrdup(target);
+	}
+	if (getsid(init) != init || meta->status == NULL)
+		return fail(code, WPAR_CKPT_ECANNOT, err,
+			    "the init of %s was not started as a checkpointable application "
+			    "WPAR's (wparexec -c): it cannot be checkpointed",
+			    name);
+	return 0;
+}
+
+static int save_definition(const char *dir, const struct wpar_spec *spec, wpar_error_t *err)
+{
+	cleanup_free char *text = wpar_spec_write(spec);
+	cleanup_free char *path = xasprintf("%s/%s", dir, SAVED_SPEC);
+	return write_file_atomic(path, text, strlen(text), 0600, err);
+}
+
+int wpar_ckpt_saved_definition(const char *dir, struct wpar_spec **spec, int *code,
+			       wpar_error_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/%s", dir, SAVED_SPEC);
+	if (wpar_spec_load(path, spec, err) < 0) {
+		*code = WPAR_CKPT_ECORRUPT;
+		return wpar_error_prefix(err, "the checkpoint in %s has no usable definition", dir);
+	}
+	return 0;
+}
+
 int wpar_checkpoint(const char *name, const struct wpar_ckpt_opts *o, int *code, wpar_error_t *err)
 {
 	*code = WPAR_CKPT_EINTERNAL;
 	cleanup_spec struct wpar_spec *spec = NULL;
 	if (load_wpar(name, "checkpoint", &spec, code, err) < 0)
 		return -1;
-	if (wpar_spec_type(spec) != WPAR_SYSTEM)
-		return fail(code, WPAR_CKPT_ECANNOT, err,
-			    "%s is an application workload partition: only system workload "
-			    "partitions can be checkpointed so far",
-			    name);
+	bool app = wpar_spec_type(spec) == WPAR_APPLICATION;
 	if (!wpar_spec_flag(spec->general.checkpointable))
 		return fail(code, WPAR_CKPT_ENOTCKPT, err,
-			    "workload partition %s is not checkpointable (chwpar -c, while it is "
-			    "Defined)",
+			    app ? "workload partition %s is not checkpointable (an application "
+				  "WPAR is made checkpointable by wparexec -c)"
+				: "workload partition %s is not checkpointable (chwpar -c, while "
+				  "it is Defined)",
 			    name);
 	cleanup_lock struct wpar_lock *lock = NULL;
 	wpar_error_t busy = NULL;
@@ -644,21 +701,29 @@ int wpar_checkpoint(const char *name, const struct wpar_ckpt_opts *o, int *code,
 	struct wpar_runtime_info info;
 	if (wpar_runtime_read(name, &info, err) < 0)
 		return -1;
+	/* An application WPAR shares the host's file systems: no plan. */
 	cleanup_fs_plan struct wpar_fs_plan *plan = NULL;
-	if (wpar_fs_plan_build_flags(spec, WPAR_FS_PLAN_LENIENT, &plan, err) < 0)
+	if (!app && wpar_fs_plan_build_flags(spec, WPAR_FS_PLAN_LENIENT, &plan, err) < 0)
 		return -1;
-	struct ckpt_meta meta = {.name = xstrdup(name), .created = (long long)time(NULL)};
+	struct ckpt_meta meta = {
+	    .name = xstrdup(name), .created = (long long)time(NULL), .app = app};
 	struct wpar_cgroup *cg = NULL;
+	cleanup_free char *mark =
+	    app && o->after == WPAR_CKPT_KILL ? wpar_runtime_path(name, WPAR_CKPT_KILL_MARK) : NULL;
 	int r = -1;
 	struct stat tty;
-	cleanup_free char *fd0 = xasprintf("/proc/%d/fd/0", (int)info.init_pid);
+	/* The console: a system WPAR's init has it as stdin, an application
+	 * WPAR's init has /dev/null there and its console as stdout. */
+	cleanup_free char *fd0 = xasprintf("/proc/%d/fd/%d", (int)info.init_pid, app ? 1 : 0);
 	if (stat(fd0, &tty) < 0) {
 		wpar_error_errno(err, "cannot find the console of %s", name);
 		goto out;
 	}
 	meta.tty =
 	    xasprintf("%llx:%llx", (unsigned long long)tty.st_rdev, (unsigned long long)tty.st_dev);
-	if (host_mounts(plan, info.init_pid, &meta, code, err) < 0 ||
+	if (app && app_init(name, info.init_pid, &meta, code, err) < 0)
+		goto out;
+	if ((!app && host_mounts(plan, info.init_pid, &meta, code, err) < 0) ||
 	    host_links(name, &meta, code, err) < 0 ||
 	    vlan_links(spec, info.init_pid, code, err) < 0 ||
 	    wpar_cgroup_open(name, &cg, err) < 0 || check_tree(cg, info.init_pid, code, err) < 0)
@@ -669,9 +734,13 @@ int wpar_checkpoint(const char *name, const struct wpar_ckpt_opts *o, int *code,
 	if (wpar_state_change(name, WPAR_FROZEN, err) < 0)
 		goto out;
 	progress_line(o->progress, "Checkpointing workload partition %s to %s.", name, o->dir);
+	if (mark && write_file_atomic(mark, o->dir, strlen(o->dir), 0600, err) < 0)
+		goto out;
 	if (dump(name, o, info.init_pid, cg, &meta, code, err) < 0 ||
-	    meta_write(o->dir, &meta, err) < 0) {
+	    (app && save_definition(o->dir, spec, err) < 0) || meta_write(o->dir, &meta, err) < 0) {
 		/* It goes on as it was. */
+		if (mark)
+			unlink(mark);
 		wpar_cgroup_freeze(cg, false, NULL);
 		wpar_state_change(name, WPAR_ACTIVE, NULL);
 		goto out;
@@ -696,9 +765,14 @@ int wpar_checkpoint(const char *name, const struct wpar_ckpt_opts *o, int *code,
 		 * takes the WPAR down as after any end. */
 		wpar_lock_release(lock);
 		lock = NULL;
-		for (int i = 0; i < 500 && wpar_state_effective(name, NULL) != WPAR_DEFINED; i++)
+		/* An application WPAR's monitor ends with it (wparexec), or
+		 * goes back to Defined (a kept definition). */
+		for (int i = 0; i < 500 && (app ? wpar_monitor_alive(name)
+						: wpar_state_effective(name, NULL) != WPAR_DEFINED);
+		     i++)
 			sleep_ms(10);
-		if (wpar_state_effective(name, NULL) != WPAR_DEFINED) {
+		if (app ? wpar_monitor_alive(name)
+			: wpar_state_effective(name, NULL) != WPAR_DEFINED) {
 			struct wpar_stop_opts so = {.timeout = 0, .force = true, .progress = NULL};
 			r = wpar_stop(name, &so, err);
 		}
@@ -734,9 +808,26 @@ int wpar_ckpt_time_namespace(wpar_error_t *err)
 
 /* ---- restartwpar ----------------------------------------------------------- */
 
+/* A checkpoint of the application WPAR `name` in `dir`? */
+static bool app_checkpoint_of(const char *dir, const char *name)
+{
+	struct ckpt_meta meta;
+	int code;
+	if (dir == NULL || dir[0] != '/' || meta_read(dir, &meta, &code, NULL) < 0)
+		return false;
+	bool app = meta.app && strcmp(meta.name, name) == 0;
+	meta_release(&meta);
+	return app;
+}
+
 int wpar_restart(const char *name, const struct wpar_restart_opts *o, int *code, wpar_error_t *err)
 {
 	*code = WPAR_CKPT_EINTERNAL;
+	if (o->app_wstatus && app_checkpoint_of(o->dir, name)) {
+		*o->app_ran = true;
+		return wpar_app_restart(name, o->dir, o->log, o->debug, o->paused, o->app_wstatus,
+					code, err);
+	}
 	cleanup_spec struct wpar_spec *spec = NULL;
 	if (load_wpar(name, "restart", &spec, code, err) < 0)
 		return -1;
@@ -810,6 +901,8 @@ static void unstage_images(struct staged_images *st)
 	st->n = 0;
 }
 
+static void name_host_links(const char *name, const struct ckpt_meta *meta);
+
 int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_plan *plan,
 			   const char *dir, const char *log, bool debug, int console_fd,
 			   const char *console_path, pid_t *init_pid, wpar_error_t *err)
@@ -877,23 +970,89 @@ int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_pl
 		goto out;
 	}
 	*init_pid = pid;
-	/* CRIU made the host ends without the alias that names their WPAR
-	 * (net_link.c): the next checkpoint and `ip link` need it. */
-	for (size_t i = 0; i < meta.nv; i++) {
-		cleanup_free char *alias =
-		    xasprintf("wpar %s %s", spec->general.name, meta.v[i].inside);
-		cleanup_free char *path = xasprintf("/sys/class/net/%s/ifalias", meta.v[i].outside);
-		cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, alias, strlen(alias)) < 0) {
-			/* only a name for people and the next checkpoint */
-		}
-	}
+	name_host_links(spec->general.name, &meta);
 	r = 0;
 out:
 	copy_log(dir, RESTORE_LOG, log);
 	if (opts)
 		criu_local_free_opts(opts);
 	unstage_images(&staged);
+	meta_release(&meta);
+	return r;
+}
+
+/* The host ends of the WPAR's veths, named for it again (net_link.c):
+ * CRIU made them without the alias the next checkpoint and `ip link`
+ * need. */
+static void name_host_links(const char *name, const struct ckpt_meta *meta)
+{
+	for (size_t i = 0; i < meta->nv; i++) {
+		cleanup_free char *alias = xasprintf("wpar %s %s", name, meta->v[i].inside);
+		cleanup_free char *path =
+		    xasprintf("/sys/class/net/%s/ifalias", meta->v[i].outside);
+		cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, alias, strlen(alias)) < 0) {
+			/* only a name for people and the next checkpoint */
+		}
+	}
+}
+
+int wpar_ckpt_restore_app(const struct wpar_spec *spec, const char *dir, const char *log,
+			  bool debug, int console_fd, int status_fd, pid_t *init_pid,
+			  wpar_error_t *err)
+{
+	int code;
+	struct ckpt_meta meta;
+	if (meta_read(dir, &meta, &code, err) < 0)
+		return -1;
+	cleanup_close int images = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	criu_opts *opts = NULL;
+	int r = -1;
+	if (images < 0) {
+		wpar_error_errno(err, "cannot open %s", dir);
+		goto out;
+	}
+	if (!meta.app) {
+		wpar_error_input(err, "%s holds the checkpoint of a system WPAR", dir);
+		goto out;
+	}
+	if (new_opts(&opts, images, RESTORE_LOG, debug, err) < 0)
+		goto out;
+	/* The host's tree is the WPAR's: each external mount from the same
+	 * path on the host (AIX: the same file systems on both sides). */
+	criu_local_set_root(opts, "/");
+	criu_local_set_auto_ext_mnt(opts, true);
+	criu_local_set_ext_masters(opts, true);
+	criu_local_set_ext_sharing(opts, true);
+	char ext[600];
+	for (size_t i = 0; i < meta.nv; i++) {
+		snprintf(ext, sizeof(ext), "veth[%s]:%s@%s", meta.v[i].inside, meta.v[i].outside,
+			 meta.v[i].bridge);
+		criu_local_add_external(opts, ext);
+	}
+	/* The new console and status pipe replace those of the dump. */
+	int cflags = fcntl(console_fd, F_GETFD), sflags = fcntl(status_fd, F_GETFD);
+	fcntl(console_fd, F_SETFD, cflags & ~FD_CLOEXEC);
+	fcntl(status_fd, F_SETFD, sflags & ~FD_CLOEXEC);
+	snprintf(ext, sizeof(ext), "tty[%s]", meta.tty);
+	criu_local_add_inherit_fd(opts, console_fd, ext);
+	criu_local_add_inherit_fd(opts, status_fd, meta.status);
+	int pid = criu_local_restore_child(opts);
+	fcntl(console_fd, F_SETFD, cflags);
+	fcntl(status_fd, F_SETFD, sflags);
+	if (pid <= 0) {
+		cleanup_free char *path = xasprintf("%s/%s", dir, RESTORE_LOG);
+		cleanup_free char *why = criu_errors(path);
+		wpar_error_input(err, "CRIU could not restart %s: %s", spec->general.name, why);
+		goto out;
+	}
+	*init_pid = pid;
+	name_host_links(spec->general.name, &meta);
+	r = 0;
+out:
+	copy_log(dir, RESTORE_LOG, log);
+	if (opts)
+		criu_local_free_opts(opts);
 	meta_release(&meta);
 	return r;
 }

@@ -1,5 +1,6 @@
-/* Checkpoint and restart of system WPARs with CRIU (AIX: chkptwpar,
- * restartwpar, resumewpar, killwpar; docs/mapping-checkpoint.md).
+/* Checkpoint and restart of WPARs with CRIU (AIX: chkptwpar, restartwpar,
+ * resumewpar, killwpar; docs/mapping-checkpoint.md).  Application WPARs
+ * (wparexec -c) are restored by their new monitor, appwpar.c.
  *
  * A checkpoint freezes the WPAR's cgroup (state F), has CRIU dump the
  * process tree of its init with every namespace, and writes what a
@@ -75,6 +76,10 @@ struct wpar_restart_opts {
 	bool debug;
 	bool paused; /* -p: Paused (P) after the restore */
 	FILE *progress;
+	/* Out, for an application WPAR's checkpoint: restartwpar ran it to
+	 * its end (AIX) and *app_wstatus is its command's wait status. */
+	bool *app_ran;
+	int *app_wstatus;
 };
 /* restartwpar: a Defined WPAR back from a state directory. */
 int wpar_restart(const char *name, const struct wpar_restart_opts *o, int *code, wpar_error_t *err);
@@ -91,6 +96,23 @@ int wpar_kill_paused(const char *name, int *code, wpar_error_t *err);
 int wpar_ckpt_restore_tree(const struct wpar_spec *spec, const struct wpar_fs_plan *plan,
 			   const char *dir, const char *log, bool debug, int console_fd,
 			   const char *console_path, pid_t *init_pid, wpar_error_t *err);
+
+/* An application WPAR's tree back from `dir` as the caller's child
+ * (restartwpar, wparexec's monitor role): the host's mounts as they are
+ * now, `console_fd` for the console pty of the dump, `status_fd` for the
+ * write end of the init's status pipe. */
+int wpar_ckpt_restore_app(const struct wpar_spec *spec, const char *dir, const char *log,
+			  bool debug, int console_fd, int status_fd, pid_t *init_pid,
+			  wpar_error_t *err);
+
+/* The definition an application WPAR's checkpoint keeps (wpar.cf): the
+ * WPAR lived only as long as its command, restartwpar makes it again. */
+int wpar_ckpt_saved_definition(const char *dir, struct wpar_spec **spec, int *code,
+			       wpar_error_t *err);
+
+/* In the run directory of an application WPAR while chkptwpar -k dumps
+ * it: its monitor then knows why the init ended. */
+#define WPAR_CKPT_KILL_MARK "checkpoint-kill"
 
 /* A checkpointable WPAR runs in a time namespace of its own, so that
  * CRIU carries its clocks: CLOCK_MONOTONIC and CLOCK_BOOTTIME go on after

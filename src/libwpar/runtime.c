@@ -87,7 +87,9 @@ int wpar_runtime_read(const char *name, struct wpar_runtime_info *info, wpar_err
 
 int wpar_runtime_remove(const char *name, wpar_error_t *err)
 {
-	static const char *files[] = {"info", "monitor.sock", "monitor.lock"};
+	/* checkpoint-kill: chkptwpar -k's note to an application WPAR's
+	 * monitor (checkpoint.h). */
+	static const char *files[] = {"info", "monitor.sock", "monitor.lock", "checkpoint-kill"};
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		cleanup_free char *p = wpar_runtime_path(name, files[i]);
 		if (unlink(p) < 0 && errno != ENOENT)

@@ -1,5 +1,6 @@
-# Checkpoint and restart of system WPARs with CRIU: chkptwpar, restartwpar,
-# resumewpar, killwpar, the Frozen and Paused states.
+# Checkpoint and restart of system and application WPARs with CRIU:
+# chkptwpar, restartwpar, resumewpar, killwpar, the Frozen and Paused
+# states.
 
 # Starts a checkpointable WPAR $1 ($2...: more mkwpar flags) whose counter
 # process writes an increasing number to /tmp/counter every 0.1 s; the
@@ -223,17 +224,186 @@ test_checkpoint_image_file_system() {
 	[ -z "$(ls "$WPAR_RUNDIR/cki" 2>/dev/null)" ] || fail "left in the run directory: $(ls "$WPAR_RUNDIR/cki")"
 }
 
-# What cannot be checkpointed yet is refused by name.
-test_checkpoint_flag_checks() {
-	# An application WPAR is refused by chkptwpar itself.
-	ok wparexec -c -1 -n cka -- sleep 30
-	ok startwpar cka
+# ---- application WPARs (wparexec -c) ----------------------------------------
+
+# Runs a checkpointable application WPAR $1 in the background, a counter
+# that keeps its count in memory and writes it to $T/count.$1 every 0.1 s
+# and "tick N" on its output (the console).  $2: the file for wparexec's
+# output; wparexec's exit status goes to $2.rc.
+ck_app_counter() {
+	local w=$1 out=$2
+	(
+		rc=0
+		wparexec -c -n "$w" -- sh -c "i=0; while :; do i=\$((i+1)); echo \$i >$T/count.$w.new; mv $T/count.$w.new $T/count.$w; echo tick \$i; sleep 0.1; done" >"$out" 2>&1 || rc=$?
+		echo "$rc" >"$out.rc"
+	) &
+	local i
+	for i in $(seq 50); do
+		[ -s "$T/count.$w" ] && return 0
+		sleep 0.1
+	done
+	fail "the counter of $w does not count ($(cat "$out"))"
+}
+
+ck_app_count() {
+	cat "$T/count.$1"
+}
+
+ck_app_wait_count() {
+	local i
+	for i in $(seq 50); do
+		[ "$(ck_app_count "$1")" -ge "$2" ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "the counter of $1 stays at $(ck_app_count "$1"), expected $2 or more"
+}
+
+# Waits for the status file a background wparexec or restartwpar writes.
+ck_app_rc() {
+	local i
+	for i in $(seq 100); do
+		[ -s "$1.rc" ] && { cat "$1.rc"; return 0; }
+		sleep 0.1
+	done
+	fail "$1: the command did not end"
+}
+
+# restartwpar of an application WPAR runs it (AIX: it returns when the
+# WPAR ends, with its command's status); in the background here.
+ck_app_restart() { # out restartwpar-args...
+	local out=$1
+	shift
+	(
+		rc=0
+		restartwpar "$@" >"$out" 2>&1 || rc=$?
+		echo "$rc" >"$out.rc"
+	) &
+}
+
+test_checkpoint_app_kill_and_restart() {
+	ck_app_counter cka1 "$T/wx"
+	ck_chkpt -k -d "$T/state" cka1
+	contains "$OUT" "Checkpointing workload partition cka1"
+	# wparexec ends with 124 and says why; the WPAR is gone, its
+	# definition kept in the checkpoint.
+	[ "$(ck_app_rc "$T/wx")" = 124 ] || fail "wparexec after chkptwpar -k: status $(cat "$T/wx.rc")"
+	contains "$(cat "$T/wx")" "cka1 was checkpointed and stopped"
+	must_fail "0960-419" lswpar cka1
+	[ -f "$T/state/wpar.cf" ] || fail "no saved definition"
+	local at_stop
+	at_stop=$(ck_app_count cka1)
+	sleep 0.3
+	[ "$(ck_app_count cka1)" = "$at_stop" ] || fail "it counted on after chkptwpar -k"
+	ck_app_restart "$T/rs" -d "$T/state" cka1
+	wait_state cka1 A
+	# The count goes on from the checkpoint, in the same process.
+	ck_app_wait_count cka1 $((at_stop + 3))
+	# Its output: restartwpar's stdout and the console log.
+	local n
+	n=$(ck_app_count cka1)
+	sleep 0.3
+	contains "$(cat "$T/rs")" "tick $n"
+	contains "$(cat "$WPAR_LOGDIR/cka1/console.log")" "tick $n"
+	[ "$(lswpar -c -q -a type cka1)" = A ] || fail "type after the restart"
+	ok stopwpar cka1
+	# The command ended on SIGTERM: restartwpar's status says so.
+	[ "$(ck_app_rc "$T/rs")" = 143 ] || fail "restartwpar after stopwpar: status $(cat "$T/rs.rc")"
+	must_fail "0960-419" lswpar cka1
+	assert_released cka1
+}
+
+test_checkpoint_app_continue() {
+	ck_app_counter cka2 "$T/wx"
+	ck_chkpt -d "$T/state" cka2
+	[ "$(lswpar -c -q -a state cka2)" = A ] || fail "cka2 is $(lswpar -c -q -a state cka2) after a checkpoint"
+	local n
+	n=$(ck_app_count cka2)
+	ck_app_wait_count cka2 $((n + 3))
+	[ ! -e "$T/wx.rc" ] || fail "wparexec ended after a checkpoint: $(cat "$T/wx")"
+	# A second checkpoint of the same run, then its end as usual.
+	ck_chkpt -d "$T/state2" cka2
+	ok stopwpar cka2
+	[ "$(ck_app_rc "$T/wx")" = 143 ] || fail "wparexec after stopwpar: status $(cat "$T/wx.rc")"
+	assert_released cka2
+}
+
+test_checkpoint_app_pause_resume() {
+	ck_app_counter cka3 "$T/wx"
+	ck_chkpt -p -d "$T/state" cka3
+	[ "$(lswpar -c -q -a state cka3)" = P ] || fail "chkptwpar -p left cka3 $(lswpar -c -q -a state cka3)"
+	local n
+	n=$(ck_app_count cka3)
+	sleep 0.5
+	[ "$(ck_app_count cka3)" = "$n" ] || fail "a paused WPAR went on counting"
+	ok resumewpar cka3
+	[ "$(lswpar -c -q -a state cka3)" = A ] || fail "resumewpar left cka3 $(lswpar -c -q -a state cka3)"
+	ck_app_wait_count cka3 $((n + 3))
+	# Paused again and killed; restarted Paused, resumed.
+	ck_chkpt -p -d "$T/state2" cka3
+	ok killwpar cka3
+	ck_app_rc "$T/wx" >/dev/null
+	must_fail "0960-419" lswpar cka3
+	ck_app_restart "$T/rs" -p -d "$T/state2" cka3
+	wait_state cka3 P
+	n=$(ck_app_count cka3)
+	sleep 0.5
+	[ "$(ck_app_count cka3)" = "$n" ] || fail "restartwpar -p: it counts while Paused"
+	ok resumewpar cka3
+	ck_app_wait_count cka3 $((n + 3))
+	ok stopwpar cka3
+	ck_app_rc "$T/rs" >/dev/null
+	assert_released cka3
+}
+
+# A kept definition (wparexec -c -1) run by startwpar: checkpointed,
+# stopped, restarted from its definition, Defined again at the end.
+test_checkpoint_app_kept_definition() {
+	ok wparexec -c -1 -n cka4 -- sh -c "i=0; while :; do i=\$((i+1)); echo \$i >$T/count.cka4.new; mv $T/count.cka4.new $T/count.cka4; sleep 0.1; done"
+	ok startwpar cka4
+	ck_app_wait_count cka4 3
+	ck_chkpt -k -d "$T/state" cka4
+	wait_state cka4 D
+	local n
+	n=$(ck_app_count cka4)
+	ck_app_restart "$T/rs" -d "$T/state" cka4
+	wait_state cka4 A
+	ck_app_wait_count cka4 $((n + 3))
+	ok stopwpar cka4
+	ck_app_rc "$T/rs" >/dev/null
+	wait_state cka4 D
+	assert_released cka4
+}
+
+test_checkpoint_app_bad_input() {
+	# Not checkpointable: AIX's status 19, and how to make one.
+	(wparexec -n ckn -- sleep 30 >/dev/null 2>&1 &)
+	wait_state ckn A
 	local rc=0
-	OUT=$(chkptwpar -d "$T/sa" cka 2>&1) || rc=$?
-	[ "$rc" = 7 ] || fail "application WPAR: status $rc ($OUT)"
-	contains "$OUT" "only system workload partitions can be checkpointed"
-	ok stopwpar -F cka
-	true
+	OUT=$(chkptwpar -d "$T/s" ckn 2>&1) || rc=$?
+	[ "$rc" = 19 ] || fail "not checkpointable: status $rc ($OUT)"
+	contains "$OUT" "not checkpointable \(an application WPAR is made checkpointable by wparexec -c\)"
+	[ "$(lswpar -c -q -a state ckn)" = A ] || fail "a refused checkpoint changed ckn"
+	ok stopwpar -F ckn
+	# A restart while the same WPAR still runs: busy (17).
+	ck_app_counter cka5 "$T/wx"
+	ck_chkpt -d "$T/state" cka5
+	rc=0
+	OUT=$(restartwpar -d "$T/state" cka5 2>&1) || rc=$?
+	[ "$rc" = 17 ] || fail "restart of a running application WPAR: status $rc ($OUT)"
+	contains "$OUT" "cka5 is Active; it must be Defined to be restarted"
+	# Another name: the checkpoint is not of that WPAR (16).
+	rc=0
+	restartwpar -d "$T/state" other >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 16 ] || fail "restart under another name: status $rc"
+	# A damaged saved definition: 25.
+	ok stopwpar cka5
+	ck_app_rc "$T/wx" >/dev/null
+	echo garbage >"$T/state/wpar.cf"
+	rc=0
+	OUT=$(restartwpar -d "$T/state" cka5 2>&1) || rc=$?
+	[ "$rc" = 25 ] || fail "damaged saved definition: status $rc ($OUT)"
+	contains "$OUT" "no usable definition"
+	must_fail "0960-419" lswpar cka5
 }
 
 # A TCP connection from the host to a server in a WPAR on a bridge lives
