@@ -12,7 +12,9 @@
 # `lxc-stop -k`, `lxc-checkpoint -r -d` (CRIU told to lock the network
 # with nftables through CRIU_CONFIG_FILE, as this host has no iptables).
 # Prints the medians (ms), the image sizes (MB) and the ratios WPAR /
-# plain and WPAR / LXC.
+# plain and WPAR / LXC; then what the WPAR layer adds to CRIU's own work
+# on the same tree: chkptwpar and restartwpar against the time CRIU's log
+# of that very dump or restore covers (its last timestamp).
 # Runs as root from the repository; everything lives in a temporary tree.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +49,11 @@ for i in range(0, len(b), 4096): b[i] = 1
 print('ready', flush=True); time.sleep(1e6)  # wpar-bench-hold"
 }
 
+# criu_time KEY LOG: the time CRIU's log covers (its last "(SS.ffffff)").
+criu_time() {
+	samples[$1]+="$(grep -oE '^\([0-9]+\.[0-9]+\)' "$2" | tail -1 | tr -d '()') "
+}
+
 wait_ready() { # file
 	local i
 	for i in $(seq 600); do
@@ -69,8 +76,10 @@ echo "network-lock nftables" >"$T/criu.conf"
 export CRIU_CONFIG_FILE=$T/criu.conf
 printf '%-8s %10s %10s %10s %10s %10s %10s %10s %10s %8s %8s %8s %8s\n' size_MB ckpt_wpar \
 	ckpt_criu ckpt_lxc rst_wpar rst_criu rst_lxc img_wpar img_criu ck_x rst_x ck_xlxc rst_xlxc
+layer=()
 for size in $SIZES; do
 	unset 'samples[cw]' 'samples[cc]' 'samples[rw]' 'samples[rc]' 'samples[cl]' 'samples[rl]'
+	unset 'samples[cwc]' 'samples[rwc]' 'samples[cwd]' 'samples[rwd]'
 	img_w=0 img_c=0
 	for _ in $(seq "$RUNS"); do
 		# --- WPAR
@@ -84,6 +93,14 @@ for size in $SIZES; do
 		img_w=$(du -sm "$T/sw" | cut -f1)
 		stopwpar -F bck >/dev/null
 		timeit rw restartwpar -d "$T/sw" bck
+		# The same again with CRIU's log at its info level, which
+		# timestamps every step (the runs above log errors only).
+		rm -rf "$T/sw"
+		timeit cwd chkptwpar -d "$T/sw" -o "$T/ck.log" -l debug bck
+		criu_time cwc "$T/sw/dump.log"
+		stopwpar -F bck >/dev/null
+		timeit rwd restartwpar -d "$T/sw" -o "$T/rs.log" -l debug bck
+		criu_time rwc "$T/sw/restore.log"
 		stopwpar -F bck >/dev/null
 		# --- plain CRIU
 		holder "$size" >"$T/hold.py"
@@ -117,4 +134,13 @@ for size in $SIZES; do
 	printf '%-8s %10s %10s %10s %10s %10s %10s %10s %10s %8s %8s %8s %8s\n' "$size" "$cw" "$cc" \
 		"$cl" "$rw" "$rc" "$rl" "$img_w" "$img_c" "$(ratio "$cw" "$cc")" "$(ratio "$rw" "$rc")" \
 		"$(ratio "$cw" "$cl")" "$(ratio "$rw" "$rl")"
+	cwd=$(median_ms cwd) rwd=$(median_ms rwd) cwc=$(median_ms cwc) rwc=$(median_ms rwc)
+	layer+=("$(printf '%-8s %10s %10s %8s %10s %10s %8s' "$size" "$cwd" "$cwc" \
+		"$(ratio "$cwd" "$cwc")" "$rwd" "$rwc" "$(ratio "$rwd" "$rwc")")")
 done
+echo
+echo "the WPAR layer: the commands (CRIU logging at info) against the time CRIU's log of"
+echo "the same dump or restore covers"
+printf '%-8s %10s %10s %8s %10s %10s %8s\n' size_MB chkptwpar criu_log ck_x restartwpar \
+	criu_log rst_x
+printf '%s\n' "${layer[@]}"
